@@ -1,0 +1,98 @@
+package dev.healthscore.features.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * The run configuration: the built-in defaults ({@code healthscore-defaults.yaml}) with the
+ * user's file laid over them. A top-level section the user gives replaces the default
+ * section whole, so a custom scorecard never inherits stray default measures.
+ */
+public final class HealthscoreConfig {
+  public static final String DEFAULTS_RESOURCE = "/healthscore-defaults.yaml";
+  static final Set<String> SECTIONS = Set.of("features", "scorecard", "model", "evaluation", "alerts", "quality");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final ObjectNode root;
+  private final String source;
+
+  private HealthscoreConfig(ObjectNode root, String source) {
+    this.root = root;
+    this.source = source;
+  }
+
+  public static HealthscoreConfig defaults() {
+    try (InputStream in = HealthscoreConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      return new HealthscoreConfig((ObjectNode) YAML.readTree(in), "built-in defaults");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read built-in " + DEFAULTS_RESOURCE, e);
+    }
+  }
+
+  /** Loads {@code file} over the defaults; {@code null} means defaults only. */
+  public static HealthscoreConfig load(Path file) {
+    if (file == null) return defaults();
+    try {
+      return fromYaml(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new ConfigException("config " + file + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+
+  public static HealthscoreConfig fromYaml(String yaml, String source) {
+    JsonNode user;
+    try {
+      user = YAML.readTree(yaml);
+    } catch (IOException e) {
+      throw new ConfigException("config " + source + ": not valid YAML (" + firstLine(e.getMessage()) + ")");
+    }
+    ObjectNode merged = defaults().root.deepCopy();
+    if (user != null && !user.isNull() && !user.isMissingNode()) {
+      if (!user.isObject()) throw new ConfigException("config " + source + ": top level must be a mapping of sections " + SECTIONS);
+      for (Iterator<String> it = user.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (!SECTIONS.contains(name)) {
+          throw new ConfigException("config " + source + ": unknown section '" + name + "' (known: " + SECTIONS + ")");
+        }
+        merged.set(name, user.get(name));
+      }
+    }
+    return new HealthscoreConfig(merged, source);
+  }
+
+  /** A section; an empty mapping if absent. */
+  public JsonNode section(String name) {
+    JsonNode n = root.get(name);
+    return n == null || n.isNull() ? YAML.createObjectNode() : n;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  public <T> T sectionAs(String name, Class<T> type) {
+    try {
+      return YAML.treeToValue(section(name), type);
+    } catch (IOException e) {
+      throw new ConfigException("config " + source + ": section '" + name + "': " + firstLine(e.getMessage()));
+    }
+  }
+
+  public static ObjectMapper yamlMapper() {
+    return YAML;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.healthscore.features.pit;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * "As of T", the first-class parameter of every read. A row belongs to T when its own time
+ * is on or before the end of day T (UTC). Several dates can be attached at once, so a
+ * training set of monthly snapshots reads each table once.
+ */
+public final class AsOf {
+  /** The as-of date T of a row, a DATE column. */
+  public static final String DATE = "as_of_date";
+  /** Whole days from a row's own time to T (0 = on T). */
+  public static final String AGE_DAYS = "_age_days";
+  /** Unbounded look-back. */
+  public static final int ALL_HISTORY = Integer.MAX_VALUE;
+
+  private AsOf() {}
+
+  public static Column t() {
+    return col(DATE);
+  }
+
+  /** First instant after T: a timestamp is known at T when it is before this. */
+  public static Column endOfDay() {
+    return date_add(col(DATE), 1).cast("timestamp");
+  }
+
+  /** Known at T: not null and on or before the end of day T. */
+  public static Column knownAt(Column time) {
+    return time.isNotNull().and(time.lt(endOfDay()));
+  }
+
+  /** Date columns: known at T when on or before T. */
+  public static Column knownAtDate(Column date) {
+    return date.isNotNull().and(date.leq(col(DATE)));
+  }
+
+  /**
+   * Pairs each row with every as-of date T in {@code dates} for which the row's own time
+   * lies in (T - lookbackDays, T], adding {@link #DATE} and {@link #AGE_DAYS}. Rows after
+   * every T are dropped here: this is the point-in-time cut.
+   */
+  public static Dataset<Row> attach(Dataset<Row> rows, String timeColumn, List<LocalDate> dates, int lookbackDays) {
+    Column day = to_date(col(timeColumn));
+    Dataset<Row> withDate;
+    if (dates.size() == 1) {
+      Column t = lit(Date.valueOf(dates.get(0)));
+      Column age = datediff(t, day);
+      Column keep = age.geq(0);
+      if (lookbackDays != ALL_HISTORY) keep = keep.and(age.lt(lookbackDays));
+      withDate = rows.filter(keep).withColumn(DATE, t);
+    } else {
+      Column[] all = dates.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new);
+      Column candidates = filter(array(all), d -> {
+        Column age = datediff(d, day);
+        Column keep = age.geq(0);
+        return lookbackDays == ALL_HISTORY ? keep : keep.and(age.lt(lookbackDays));
+      });
+      withDate = rows.withColumn(DATE, explode(candidates));
+    }
+    return withDate.withColumn(AGE_DAYS, datediff(col(DATE), day));
+  }
+
+  public static Dataset<Row> dates(org.apache.spark.sql.SparkSession spark, List<LocalDate> dates) {
+    List<Row> rows = dates.stream().map(d -> org.apache.spark.sql.RowFactory.create(Date.valueOf(d))).toList();
+    return spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType().add(DATE, "date", false));
+  }
+}

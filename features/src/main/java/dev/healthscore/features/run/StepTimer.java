@@ -1,0 +1,64 @@
+package dev.healthscore.features.run;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Prints each step of a command as it starts and how long it took, and keeps the
+ * timings for the run's result record (so the CLI and Airflow can log them).
+ */
+public final class StepTimer {
+  private final String command;
+  private final Map<String, Duration> timings = new LinkedHashMap<>();
+  private final long started = System.nanoTime();
+
+  public StepTimer(String command) {
+    this.command = command;
+  }
+
+  public <T> T step(String name, Supplier<T> body) {
+    log("%s: %s ...", command, name);
+    long t0 = System.nanoTime();
+    T result = body.get();
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    timings.merge(name, took, Duration::plus);
+    log("%s: %s done in %s", command, name, format(took));
+    return result;
+  }
+
+  public void step(String name, Runnable body) {
+    step(name, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  public Map<String, Duration> timings() {
+    return Collections.unmodifiableMap(timings);
+  }
+
+  public Duration total() {
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  public List<String> summaryLines() {
+    List<String> lines = new ArrayList<>();
+    timings.forEach((k, v) -> lines.add(String.format("  %-32s %8s", k, format(v))));
+    lines.add(String.format("  %-32s %8s", "total", format(total())));
+    return lines;
+  }
+
+  public static String format(Duration d) {
+    return String.format("%.1fs", d.toMillis() / 1000.0);
+  }
+
+  public static void log(String fmt, Object... args) {
+    System.out.printf("[healthscore] " + fmt + "%n", args);
+    System.out.flush();
+  }
+}

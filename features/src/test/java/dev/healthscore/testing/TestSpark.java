@@ -1,0 +1,51 @@
+package dev.healthscore.testing;
+
+import dev.healthscore.features.spark.SparkSessions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.QueryTest$;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** One SparkSession per test JVM, tuned for tiny fixtures. */
+public final class TestSpark {
+  private static SparkSession session;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession spark() {
+    if (session == null) {
+      SparkConf conf = new SparkConf()
+          .setMaster("local[2]")
+          .setAppName("healthscore-tests")
+          .set("spark.sql.shuffle.partitions", "2")
+          .set("spark.default.parallelism", "2")
+          .set("spark.databricks.delta.snapshotPartitions", "1")
+          .set("spark.ui.enabled", "false")
+          .set("spark.sql.adaptive.enabled", "false")
+          .set("spark.driver.host", "127.0.0.1")
+          .set("spark.sql.warehouse.dir", tempDir("spark-warehouse").toString());
+      SparkSessions.applyDefaults(conf);
+      session = SparkSession.builder().config(conf).getOrCreate();
+    }
+    return session;
+  }
+
+  public static Path tempDir(String prefix) {
+    try {
+      return Files.createTempDirectory("hs-" + prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Spark's own DataFrame equality (order-insensitive), as in Spark's test suites. */
+  public static void assertRows(Dataset<Row> actual, List<Row> expected) {
+    QueryTest$.MODULE$.checkAnswer(actual, expected);
+  }
+}
