@@ -1,0 +1,144 @@
+package dev.healthscore.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.healthscore.features.pit.ActiveAccounts;
+import dev.healthscore.features.warehouse.ValidatedWarehouse;
+import dev.healthscore.testing.SmallWorld;
+import dev.healthscore.testing.TestSpark;
+import dev.healthscore.testing.WarehouseCut;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every default feature on SmallWorld, worked out by hand (T = 2024-06-30). */
+class FeatureEngineTest {
+  static final Instant WALL_CLOCK = Instant.parse("2026-01-01T00:00:00Z");
+  static SparkSession spark;
+  static Map<String, Map<String, Object>> byAccount;
+
+  @BeforeAll
+  static void compute() {
+    spark = TestSpark.spark();
+    byAccount = collect(features(SmallWorld.tables(), List.of(SmallWorld.T)));
+  }
+
+  static Dataset<Row> features(Map<String, Dataset<Row>> tables, List<LocalDate> dates) {
+    ValidatedWarehouse wh = ValidatedWarehouse.of(tables, WALL_CLOCK);
+    return FeatureEngine.compute(spark, wh, FeatureCatalog.DEFAULT, dates);
+  }
+
+  static Map<String, Map<String, Object>> collect(Dataset<Row> df) {
+    Map<String, Map<String, Object>> out = new HashMap<>();
+    for (Row r : df.collectAsList()) {
+      Map<String, Object> m = new HashMap<>();
+      for (String c : df.columns()) m.put(c, r.getAs(c));
+      out.put(r.getAs("account_id"), m);
+    }
+    return out;
+  }
+
+  static Object v(String account, String feature) {
+    return byAccount.get(account).get(feature);
+  }
+
+  @Test
+  void onlyAccountsActiveAtT() {
+    // A2 is created after T, A3 churned before T; A5 is created on T itself.
+    assertEquals(java.util.Set.of("A1", "A4", "A5"), byAccount.keySet());
+    assertEquals(546.0, v("A1", "tenure_days")); // 2023-01-01 .. 2024-06-30: 365 + 181
+    assertEquals(0.0, v("A5", "tenure_days"));
+    assertEquals(java.sql.Date.valueOf("2024-08-15"), v("A4", ActiveAccounts.FIRST_CHURN));
+  }
+
+  @Test
+  void usage() {
+    // 30-day window = ages 0..29. u1 at 23:59:59 on T counts; u3 at age 7 is outside 7d;
+    // the event of 2024-05-31 (age 30) falls in the prior window; 2024-07-01 never counts.
+    assertEquals(2.0, v("A1", "active_users_7d"));
+    assertEquals(3.0, v("A1", "active_users_30d"));
+    assertEquals(3.0, v("A1", "events_30d"));
+    assertEquals(1.0, v("A1", "events_prior_30d")); // ages 30..59: 05-31 only (05-01 is age 60)
+    assertEquals(13.0, v("A1", "session_minutes_30d")); // (600 + 60 + 120) / 60
+    assertEquals(2.0, v("A1", "distinct_features_30d"));
+    assertEquals(0.0, v("A1", "days_since_last_use"));
+    assertEquals(2.0, v("A1", "usage_trend_30d")); // 3 / 1 - 1
+    assertEquals(0.5, v("A1", "active_users_per_seat")); // 3 users / 6 seats
+    assertEquals(76.0, v("A4", "days_since_last_use")); // 2024-04-15 .. 06-30
+    assertEquals(0.0, v("A4", "events_30d"));
+    assertNull(v("A4", "usage_trend_30d")); // no prior events: no trend
+    assertEquals(90.0, v("A5", "days_since_last_use")); // none in 90 days
+    assertEquals(0.0, v("A5", "active_users_30d"));
+  }
+
+  @Test
+  void support() {
+    // t1 open; t2 resolved after T, so open at T with csat and SLA unknown.
+    assertEquals(2.0, v("A1", "open_tickets"));
+    assertEquals(4.0, v("A1", "tickets_90d")); // t1..t4; t5 is age 90
+    assertEquals(2.0, v("A1", "p1_tickets_90d")); // t1, t4 ("P1")
+    assertEquals(1.0, v("A1", "sla_breaches_90d")); // t4 only (t2 unknown at T, t5 outside)
+    assertEquals(20.0, v("A1", "median_resolution_hours_90d")); // t3 10h, t4 30h
+    assertEquals(4.0, v("A1", "mean_csat_180d")); // t3 5, t4 3, t5 4
+    assertEquals(0.0, v("A5", "open_tickets"));
+    assertNull(v("A5", "mean_csat_180d"));
+  }
+
+  @Test
+  void finance() {
+    assertEquals(1200.0, v("A1", "arr")); // c2 only: c1 ended, c3 starts after T
+    assertEquals(6.0, v("A1", "seats"));
+    assertEquals(185.0, v("A1", "days_to_renewal")); // 2024-06-30 .. 2025-01-01
+    assertEquals(800.0, v("A4", "arr")); // c4 ends on T (renewal date), c5 starts on T
+    assertNull(v("A4", "seats"));
+    assertEquals(365.0, v("A4", "days_to_renewal"));
+    assertEquals(0.0, v("A5", "arr"));
+    assertNull(v("A5", "days_to_renewal"));
+    // i3 unpaid, i4 paid only after T: both overdue at T. i5 not yet due.
+    assertEquals(2.0, v("A1", "overdue_invoices"));
+    assertEquals(41.0, v("A1", "max_days_past_due")); // i4 due 2024-05-20
+    assertEquals(0.75, v("A1", "late_payment_share_365d")); // i1 on time; i2, i3, i4 late
+    assertEquals(0.0, v("A5", "max_days_past_due"));
+    assertNull(v("A5", "late_payment_share_365d"));
+  }
+
+  @Test
+  void engagementAndRelationship() {
+    assertEquals(2.0, v("A1", "meetings_calls_90d")); // e1, e2 (age 60)
+    assertEquals(15.0, v("A1", "days_since_last_touch")); // e1 on 06-15
+    assertEquals(121.0, v("A1", "days_since_last_qbr")); // e3 on 03-01; e6 after T
+    assertEquals(2.0, v("A1", "executive_contacts_180d")); // e1, e3
+    assertEquals(1.0, v("A1", "champion_departures_180d"));
+    assertEquals(1.0, v("A1", "advocacy_365d")); // e5, age 303
+    assertEquals(365.0, v("A5", "days_since_last_qbr"));
+    assertEquals(6.0, v("A1", "nps_last")); // the 0 of 07-01 is after T
+    assertEquals(7.5, v("A1", "nps_mean_180d")); // (9 + 6) / 2; 01-10 is age 172
+    assertEquals(2.0, v("A1", "csm_score_last")); // 23:00 on T
+    assertNull(v("A5", "nps_last"));
+  }
+
+  @Test
+  void noLeakage_cutWarehouseGivesSameFeatures() {
+    Dataset<Row> full = features(SmallWorld.tables(), List.of(SmallWorld.T));
+    Dataset<Row> cut = features(WarehouseCut.at(SmallWorld.tables(), SmallWorld.T), List.of(SmallWorld.T))
+        .drop(ActiveAccounts.FIRST_CHURN);
+    TestSpark.assertRows(full.drop(ActiveAccounts.FIRST_CHURN), cut.collectAsList());
+  }
+
+  @Test
+  void severalDatesInOnePassEqualOneDateAtATime() {
+    LocalDate t1 = LocalDate.of(2024, 5, 15);
+    Dataset<Row> both = features(SmallWorld.tables(), List.of(t1, SmallWorld.T));
+    Dataset<Row> one = features(SmallWorld.tables(), List.of(t1));
+    Dataset<Row> two = features(SmallWorld.tables(), List.of(SmallWorld.T));
+    TestSpark.assertRows(both, one.unionByName(two).collectAsList());
+  }
+}
