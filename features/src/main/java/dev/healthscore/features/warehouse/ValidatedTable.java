@@ -90,10 +90,15 @@ public final class ValidatedTable {
     }
     Map<String, Long> byRule = new LinkedHashMap<>();
     for (RowRules.Check c : checks) {
-      long n = ((Number) row.getAs(key(c))).longValue();
+      long n = asLong(row.getAs(key(c)));
       if (n > 0) byRule.put(key(c), n);
     }
-    counts = new QuarantineCounts(table.name(), ((Number) row.getAs("input")).longValue(), byRule);
+    counts = new QuarantineCounts(table.name(), asLong(row.getAs("input")), byRule);
     return counts;
+  }
+
+  /** A sum over no rows is null. */
+  private static long asLong(Object n) {
+    return n == null ? 0L : ((Number) n).longValue();
   }
 }
