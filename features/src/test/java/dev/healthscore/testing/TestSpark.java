@@ -27,7 +27,6 @@ public final class TestSpark {
           .set("spark.default.parallelism", "2")
           .set("spark.databricks.delta.snapshotPartitions", "1")
           .set("spark.ui.enabled", "false")
-          .set("spark.sql.adaptive.enabled", "false")
           .set("spark.driver.host", "127.0.0.1")
           .set("spark.sql.warehouse.dir", tempDir("spark-warehouse").toString());
       SparkSessions.applyDefaults(conf);

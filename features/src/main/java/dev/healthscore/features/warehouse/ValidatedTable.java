@@ -82,18 +82,24 @@ public final class ValidatedTable {
    */
   public synchronized QuarantineCounts counts() {
     if (counts != null) return counts;
-    Row row;
+    Map<String, Object> metrics = new LinkedHashMap<>();
     if (observation.future().isCompleted()) {
-      row = observation.getRow();
+      try {
+        metrics.putAll(observation.getAsJava());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     } else {
-      row = tagged.agg(count(lit(1)).as("input"), countColumns(checks)).first();
+      Row row = tagged.agg(count(lit(1)).as("input"), countColumns(checks)).first();
+      for (String f : row.schema().fieldNames()) metrics.put(f, row.getAs(f));
     }
     Map<String, Long> byRule = new LinkedHashMap<>();
     for (RowRules.Check c : checks) {
-      long n = asLong(row.getAs(key(c)));
+      long n = asLong(metrics.get(key(c)));
       if (n > 0) byRule.put(key(c), n);
     }
-    counts = new QuarantineCounts(table.name(), asLong(row.getAs("input")), byRule);
+    counts = new QuarantineCounts(table.name(), asLong(metrics.get("input")), byRule);
     return counts;
   }
 

@@ -1,0 +1,32 @@
+package dev.healthscore.jobs.cli;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.FeaturesJob;
+import dev.healthscore.jobs.run.RunContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "features", mixinStandardHelpOptions = true,
+    description = "Compute point-in-time features as of T into the lake table account_features.")
+public class FeaturesCommand extends SparkCommand {
+  @Mixin RunOptions options;
+  private HealthscoreConfig config;
+
+  @Override
+  protected void prepare() {
+    config = options.loadConfig();
+  }
+
+  @Override
+  protected String name() {
+    return "features";
+  }
+
+  @Override
+  protected void run(SparkSession spark) {
+    RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
+    FeaturesJob.run(ctx);
+    printTimings(ctx.timer());
+  }
+}

@@ -1,0 +1,113 @@
+package dev.healthscore.jobs.lake;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The lake: a root directory (or URI) of Delta tables, one sub-directory each. Writes
+ * replace whole as-of dates (idempotent re-runs) and carry table and column comments.
+ */
+public final class Lake {
+  public static final String AS_OF = "as_of_date";
+  private final SparkSession spark;
+  private final String root;
+
+  public Lake(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    Path log = new Path(path(table), "_delta_log");
+    try {
+      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /**
+   * Writes {@code rows} as the complete content of the given as-of dates of a table
+   * partitioned by as_of_date: those dates are replaced atomically, others untouched.
+   */
+  public void replaceDates(String table, Dataset<Row> rows, Collection<LocalDate> dates, TableDoc doc) {
+    String predicate = dates.stream().map(d -> "DATE'" + d + "'")
+        .collect(Collectors.joining(", ", AS_OF + " IN (", ")"));
+    boolean existed = exists(table);
+    withComments(rows, doc).write().format("delta").mode("overwrite")
+        .option("replaceWhere", predicate)
+        .option("mergeSchema", "true")
+        .partitionBy(AS_OF)
+        .save(path(table));
+    if (!existed) setTableComment(table, doc.table());
+  }
+
+  /** Appends rows (logs such as quarantine and runs). */
+  public void append(String table, Dataset<Row> rows, TableDoc doc, String... partitionBy) {
+    boolean existed = exists(table);
+    var w = withComments(rows, doc).write().format("delta").mode("append").option("mergeSchema", "true");
+    if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
+    w.save(path(table));
+    if (!existed) setTableComment(table, doc.table());
+  }
+
+  /** Replaces a whole small table (registries, evaluation tables keyed by the caller). */
+  public void overwrite(String table, Dataset<Row> rows, TableDoc doc) {
+    boolean existed = exists(table);
+    withComments(rows, doc).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
+    if (!existed) setTableComment(table, doc.table());
+  }
+
+  /** Rows of one as-of date; Delta prunes the other partitions. */
+  public Dataset<Row> readDate(String table, LocalDate date) {
+    return read(table).filter(col(AS_OF).equalTo(Date.valueOf(date)));
+  }
+
+  private void setTableComment(String table, String comment) {
+    spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '" + comment.replace("'", "\\'") + "')");
+  }
+
+  /** Column comments live in the schema metadata, so Delta stores them with the table. */
+  static Dataset<Row> withComments(Dataset<Row> rows, TableDoc doc) {
+    Map<String, String> comments = doc.columns();
+    Column[] cols = new Column[rows.columns().length];
+    int i = 0;
+    for (StructField f : rows.schema().fields()) {
+      String comment = comments.get(f.name());
+      Column c = col("`" + f.name() + "`");
+      if (comment != null) {
+        Metadata md = new MetadataBuilder().withMetadata(f.metadata()).putString("comment", comment).build();
+        c = c.as(f.name(), md);
+      }
+      cols[i++] = c;
+    }
+    return rows.select(cols);
+  }
+}

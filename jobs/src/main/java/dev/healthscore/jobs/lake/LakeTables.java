@@ -1,0 +1,46 @@
+package dev.healthscore.jobs.lake;
+
+import dev.healthscore.features.DerivedFeature;
+import dev.healthscore.features.Feature;
+import dev.healthscore.features.FeatureCatalog;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Names and documentation of the lake tables healthscore writes. */
+public final class LakeTables {
+  private LakeTables() {}
+
+  public static final String ACCOUNT_FEATURES = "account_features";
+  public static final String ACCOUNT_HEALTH = "account_health";
+  public static final String QUARANTINE = "quarantine";
+  public static final String RUNS = "runs";
+
+  public static final TableDoc QUARANTINE_DOC = TableDoc.of(
+      "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",
+      "table_name", "warehouse table the row came from",
+      "rule", "contract rule broken: not_null, not_integer, negative, out_of_range, future_time, unknown_account, duplicate_id",
+      "column_name", "column that broke the rule",
+      "row_json", "the rejected row, as JSON",
+      "run_id", "run that set the row aside",
+      "command", "command of that run",
+      "as_of_date", "as-of date of that run",
+      "quarantined_at", "when the row was set aside (UTC)");
+
+  public static TableDoc accountFeaturesDoc(List<Feature> features) {
+    Map<String, String> cols = new LinkedHashMap<>();
+    cols.put("account_id", "account identifier");
+    cols.put("as_of_date", "as-of date T: every feature uses only data known at the end of day T (UTC)");
+    cols.put("segment", "account segment (smb, mid_market, enterprise)");
+    cols.put("region", "account region");
+    cols.put("industry", "account industry");
+    cols.put("csm_owner", "customer success manager");
+    cols.put("parent_account_id", "parent account in the hierarchy, if any");
+    cols.put("tenure_days", "days from account creation to T");
+    for (Feature f : features) cols.put(f.name(), f.description());
+    for (DerivedFeature d : FeatureCatalog.DERIVED) cols.put(d.name(), d.description());
+    cols.put("run_id", "run that wrote the row");
+    cols.put("computed_at", "when the row was computed (UTC)");
+    return new TableDoc("Point-in-time features per active account and as-of date (one row per account active at T).", cols);
+  }
+}

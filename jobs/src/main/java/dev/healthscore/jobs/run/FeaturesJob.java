@@ -1,0 +1,63 @@
+package dev.healthscore.jobs.run;
+
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.healthscore.features.Feature;
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.FeatureEngine;
+import dev.healthscore.features.pit.ActiveAccounts;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.features.warehouse.QuarantineCounts;
+import dev.healthscore.features.warehouse.ValidatedWarehouse;
+import dev.healthscore.features.warehouse.Warehouse;
+import dev.healthscore.jobs.lake.LakeTables;
+import java.sql.Date;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Warehouse → validated tables → point-in-time features as of T → {@code account_features}.
+ * Every input table is scanned once; rejected rows go to {@code quarantine}, counted.
+ */
+public final class FeaturesJob {
+  private FeaturesJob() {}
+
+  public record Result(long accounts, List<QuarantineCounts> quarantine) {
+    public long quarantined() {
+      return quarantine.stream().mapToLong(QuarantineCounts::quarantined).sum();
+    }
+  }
+
+  public static Result run(RunContext ctx) {
+    StepTimer timer = ctx.timer();
+    ValidatedWarehouse warehouse = timer.step("check warehouse structure",
+        () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
+    List<Feature> features = FeatureCatalog.features(ctx.config());
+
+    timer.step("compute features as of " + ctx.asOf() + " and write account_features", () -> {
+      Dataset<Row> rows = FeatureEngine.compute(ctx.spark(), warehouse, features, List.of(ctx.asOf()))
+          .drop(ActiveAccounts.FIRST_CHURN) // a label source, never stored with features
+          .withColumn("run_id", lit(ctx.runId()))
+          .withColumn("computed_at", current_timestamp());
+      ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, rows, List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features));
+    });
+
+    List<QuarantineCounts> counts = warehouse.counts(); // filled by the pass above
+    long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
+    if (quarantined > 0) {
+      timer.step("write " + quarantined + " rejected rows to quarantine", () ->
+          ctx.lake().append(LakeTables.QUARANTINE, warehouse.rejected()
+              .withColumn("run_id", lit(ctx.runId()))
+              .withColumn("command", lit(ctx.command()))
+              .withColumn("as_of_date", lit(Date.valueOf(ctx.asOf())))
+              .withColumn("quarantined_at", current_timestamp()), LakeTables.QUARANTINE_DOC));
+    }
+    long accounts = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf()).count();
+    StepTimer.log("%s: input rows per table (accepted + quarantined = input):", ctx.command());
+    counts.forEach(c -> StepTimer.log("  %s", c));
+    StepTimer.log("%s: %d accounts active at %s; %d rows quarantined", ctx.command(), accounts, ctx.asOf(), quarantined);
+    return new Result(accounts, counts);
+  }
+}

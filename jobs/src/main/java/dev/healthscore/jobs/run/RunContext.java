@@ -1,0 +1,25 @@
+package dev.healthscore.jobs.run;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.Lake;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.spark.sql.SparkSession;
+
+/** Everything one command run needs: who it is, as of when, where it reads and writes. */
+public record RunContext(SparkSession spark, String runId, String command, LocalDate asOf, Instant wallClock,
+                         HealthscoreConfig config, String warehouseRoot, Lake lake, StepTimer timer) {
+
+  public static RunContext create(SparkSession spark, String command, LocalDate asOf, HealthscoreConfig config,
+                                  String warehouseRoot, String lakeRoot) {
+    Instant now = Instant.now();
+    String runId = command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
+        + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    return new RunContext(spark, runId, command, asOf, now, config, warehouseRoot,
+        lakeRoot == null ? null : new Lake(spark, lakeRoot), new StepTimer(command));
+  }
+}
