@@ -1,10 +1,12 @@
 package dev.healthscore.models.scorecard;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.last;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.unix_date;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +14,8 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Score trends against earlier runs, as a pure transform.
@@ -30,6 +34,8 @@ public final class HealthTrends {
 
   private static final String ACCOUNT = "account_id";
   private static final String DATE = Scorecard.AS_OF_DATE;
+  private static final String CURRENT = "__trend_current";
+  private static final String SUPERSEDED = "__trend_superseded";
 
   private HealthTrends() {}
 
@@ -55,36 +61,32 @@ public final class HealthTrends {
       if (!Arrays.asList(scoredToday.columns()).contains(c)) throw new IllegalArgumentException("scored rows have no column '" + c + "'");
       if (!Arrays.asList(history.columns()).contains(c)) throw new IllegalArgumentException("score history has no column '" + c + "'");
     }
-    Column[] runCols = {col(ACCOUNT), col(DATE), col(Scorecard.HEALTH_SCORE).cast("double").as(Scorecard.HEALTH_SCORE),
-        col(Scorecard.HEALTH_BAND)};
-    Dataset<Row> current = scoredToday.select(runCols);
-    Dataset<Row> runs = current.unionByName(
-            history.select(runCols).join(current.select(ACCOUNT, DATE), new String[] {ACCOUNT, DATE}, "left_anti"))
-        .select(col(ACCOUNT).as("h_account"), col(DATE).as("h_date"),
-            col(Scorecard.HEALTH_SCORE).as("h_score"), col(Scorecard.HEALTH_BAND).as("h_band"));
+    // one pass: the scored rows and the history together, partitioned by account, ordered by date
+    Dataset<Row> all = scoredToday.withColumn(CURRENT, lit(true)).unionByName(history
+        .select(col(ACCOUNT), col(DATE), col(Scorecard.HEALTH_SCORE).cast("double").as(Scorecard.HEALTH_SCORE),
+            col(Scorecard.HEALTH_BAND))
+        .withColumn(CURRENT, lit(false)), true);
+    // a history run for an (account, date) that is being scored now is stale: drop it
+    all = all.withColumn(SUPERSEDED, max(col(CURRENT)).over(Window.partitionBy(col(ACCOUNT), col(DATE))))
+        .filter(col(CURRENT).or(not(col(SUPERSEDED))));
 
-    Dataset<Row> keys = current.select(ACCOUNT, DATE).distinct();
-    Column t = col(DATE);
-    Column hDate = col("h_date");
-    Dataset<Row> pairs = keys.join(runs, col(ACCOUNT).equalTo(col("h_account")).and(hDate.lt(t)));
-
-    List<Column> aggs = new ArrayList<>();
-    for (int n : WINDOWS_DAYS) {
-      Column inWindow = hDate.geq(date_sub(t, 2 * n)).and(hDate.leq(date_sub(t, n)));
-      // max_by skips rows whose ordering is null: only runs in the window compete
-      aggs.add(max_by(col("h_score"), when(inWindow, hDate)).as("ref_" + n));
-    }
-    aggs.add(max_by(col("h_band"), hDate).as(PREVIOUS_BAND));
-    Dataset<Row> earlier = pairs.groupBy(col(ACCOUNT), t)
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-
-    Dataset<Row> joined = scoredToday.join(earlier, new String[] {ACCOUNT, DATE}, "left");
+    WindowSpec byDay = Window.partitionBy(col(ACCOUNT)).orderBy(unix_date(col(DATE)));
     List<Column> out = new ArrayList<>();
     for (String c : scoredToday.columns()) out.add(col(c));
+    out.add(col(CURRENT));
     for (int n : WINDOWS_DAYS) {
-      out.add(round(col(Scorecard.HEALTH_SCORE).minus(col("ref_" + n)), Scorecard.DECIMALS).as(changeColumn(n)));
+      // the latest run dated in [T - 2N, T - N]: the last row of that RANGE frame
+      Column earlier = last(col(Scorecard.HEALTH_SCORE), false).over(byDay.rangeBetween(-2L * n, -n));
+      out.add(round(col(Scorecard.HEALTH_SCORE).minus(earlier), Scorecard.DECIMALS).as(changeColumn(n)));
     }
-    out.add(col(PREVIOUS_BAND));
-    return joined.select(out.toArray(Column[]::new));
+    out.add(last(col(Scorecard.HEALTH_BAND), false).over(byDay.rangeBetween(Window.unboundedPreceding(), -1)).as(PREVIOUS_BAND));
+    return all.select(out.toArray(Column[]::new)).filter(col(CURRENT)).select(outputOf(scoredToday));
+  }
+
+  private static Column[] outputOf(Dataset<Row> scoredToday) {
+    List<Column> out = new ArrayList<>();
+    for (String c : scoredToday.columns()) out.add(col(c));
+    outputColumns().forEach(c -> out.add(col(c)));
+    return out.toArray(Column[]::new);
   }
 }
