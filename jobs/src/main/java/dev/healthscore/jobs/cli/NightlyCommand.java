@@ -1,0 +1,36 @@
+package dev.healthscore.jobs.cli;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.NightlyJob;
+import dev.healthscore.jobs.run.RunContext;
+import dev.healthscore.models.scorecard.ScorecardConfig;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "nightly", mixinStandardHelpOptions = true,
+    description = {"Features as of T, the rule-based health score and, where a trained model exists,",
+        "the churn probability; writes account_health for T (re-running T replaces T only)."})
+public class NightlyCommand extends SparkCommand {
+  @Mixin RunOptions options;
+  private HealthscoreConfig config;
+  private ScorecardConfig scorecard;
+
+  @Override
+  protected String name() {
+    return "nightly";
+  }
+
+  @Override
+  protected void prepare() {
+    config = options.loadConfig();
+    scorecard = NightlyJob.scorecard(config);
+  }
+
+  @Override
+  protected void run(SparkSession spark) {
+    RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
+    NightlyJob.run(ctx, scorecard);
+    printTimings(ctx.timer());
+  }
+}

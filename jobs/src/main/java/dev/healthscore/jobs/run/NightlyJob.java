@@ -1,0 +1,75 @@
+package dev.healthscore.jobs.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.scorecard.HealthTrends;
+import dev.healthscore.models.scorecard.Scorecard;
+import dev.healthscore.models.scorecard.ScorecardConfig;
+import java.sql.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The nightly run: features as of T, the rule-based health score with trends and drivers,
+ * the churn probability where a model exists, written to {@code account_health} for T.
+ */
+public final class NightlyJob {
+  private NightlyJob() {}
+
+  /** Longest trend look-back (90 days) times two: history older than this is never read. */
+  static final int HISTORY_DAYS = 180;
+
+  public record Result(long accounts, Map<String, Long> accountsPerBand, FeaturesJob.Result features) {}
+
+  /** Validates the scorecard against the feature catalog; call before Spark starts. */
+  public static ScorecardConfig scorecard(dev.healthscore.features.config.HealthscoreConfig config) {
+    return ScorecardConfig.from(config, Set.copyOf(FeatureCatalog.allNames(FeatureCatalog.features(config))));
+  }
+
+  public static Result run(RunContext ctx, ScorecardConfig scorecard) {
+    FeaturesJob.Result features = FeaturesJob.run(ctx);
+    StepTimer timer = ctx.timer();
+    timer.step("score accounts and write account_health", () -> {
+      Dataset<Row> rows = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf());
+      Dataset<Row> scored = Scorecard.score(rows, scorecard);
+      scored = HealthTrends.attach(scored, history(ctx));
+      scored = ChurnScoring.apply(ctx, scored);
+      ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, AccountHealth.select(scored, scorecard, ctx),
+          List.of(ctx.asOf()), AccountHealth.doc(scorecard));
+    });
+    Map<String, Long> perBand = new LinkedHashMap<>();
+    for (Row r : ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()).groupBy("health_band").count()
+        .orderBy("health_band").collectAsList()) {
+      perBand.put(r.isNullAt(0) ? "(no score)" : r.getString(0), r.getLong(1));
+    }
+    long accounts = perBand.values().stream().mapToLong(Long::longValue).sum();
+    StepTimer.log("%s: account_health for %s: %d accounts, per band %s", ctx.command(), ctx.asOf(), accounts, perBand);
+    return new Result(accounts, perBand, features);
+  }
+
+  /** Earlier runs' scores, for the 7/30/90-day trends and the previous band. */
+  static Dataset<Row> history(RunContext ctx) {
+    if (!ctx.lake().exists(LakeTables.ACCOUNT_HEALTH)) {
+      return ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+          .add("account_id", "string").add("as_of_date", "date").add("health_score", "double").add("health_band", "string"));
+    }
+    Date t = Date.valueOf(ctx.asOf());
+    Date from = Date.valueOf(ctx.asOf().minusDays(HISTORY_DAYS));
+    return ctx.lake().read(LakeTables.ACCOUNT_HEALTH)
+        .filter(col("as_of_date").lt(lit(t)).and(col("as_of_date").geq(lit(from))))
+        .select("account_id", "as_of_date", "health_score", "health_band");
+  }
+
+  static Dataset<Row> stamp(Dataset<Row> rows, RunContext ctx) {
+    return rows.withColumn("run_id", lit(ctx.runId())).withColumn("computed_at", current_timestamp());
+  }
+}
