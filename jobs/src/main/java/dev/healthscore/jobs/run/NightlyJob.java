@@ -53,6 +53,7 @@ public final class NightlyJob {
     }
     long accounts = perBand.values().stream().mapToLong(Long::longValue).sum();
     StepTimer.log("%s: account_health for %s: %d accounts, per band %s", ctx.command(), ctx.asOf(), accounts, perBand);
+    RunLog.append(ctx, accounts, features.quarantine(), perBand);
     return new Result(accounts, perBand, features);
   }
 

@@ -50,5 +50,14 @@ class NightlyCommandTest {
     assertEquals(may.<String>getAs("health_band"), a1.getAs("previous_band"));
     assertNotNull(a1.getAs("drivers"));
     assertEquals(1200.0, a1.<Double>getAs("arr"));
+
+    // the quality gate reads the runs log: clean input passes, an impossible limit fails
+    assertEquals(0, CliTestSupport.run("quality-gate", "--lake", lake, "--as-of", "2024-06-30",
+        "--max-quarantine-share", "0").exitCode());
+    CliTestSupport.Outcome gate = CliTestSupport.run("quality-gate", "--lake", lake, "--as-of", "2024-06-30",
+        "--max-account-drop", "-0.5");
+    assertEquals(2, gate.exitCode());
+    assertEquals("healthscore quality-gate: quality gate failed for 2024-06-30: FAIL accounts: 3 vs 3 on 2024-05-31 "
+        + "(drop limit -50%)", gate.stderr());
   }
 }
