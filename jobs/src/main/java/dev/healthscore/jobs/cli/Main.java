@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The healthscore CLI: one sub-command per job. bin/healthscore and spark-submit both start here. */
 @Command(name = "healthscore", mixinStandardHelpOptions = true, version = "healthscore 0.1.0",
     description = "Customer health scoring and churn prediction on Apache Spark.",
-    subcommands = {FeaturesCommand.class, NightlyCommand.class, QualityGateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ValidateCommand.class, FeaturesCommand.class, NightlyCommand.class, QualityGateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -32,7 +32,8 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::oneLineError);
-    return cli.execute(args);
+    // Blank arguments are dropped, so schedulers can render optional flags as "".
+    return cli.execute(java.util.Arrays.stream(args).filter(a -> !a.isBlank()).toArray(String[]::new));
   }
 
   /** Errors end as one line on stderr: what failed and why. */
