@@ -1,0 +1,34 @@
+package dev.healthscore.jobs.generate;
+
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * What {@link SampleWorld#generate} builds: a warehouse under {@code out} with {@code accounts}
+ * accounts, covering the {@code months} calendar months from {@code start} (inclusive) to
+ * {@code start + months} (exclusive). The same options always give the same rows.
+ *
+ * @param out warehouse root (local path or Hadoop URI); one Parquet directory per table is
+ *     (over)written under it
+ * @param accounts number of accounts, at least 1
+ * @param months length of the world in months, at least 1
+ * @param seed any long; all randomness is a pure function of it
+ * @param start first day of the world; {@link #DEFAULT_START} is a good choice
+ */
+public record GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start) {
+  /** Suggested start for callers without an opinion. */
+  public static final LocalDate DEFAULT_START = LocalDate.of(2024, 1, 1);
+
+  public GeneratorOptions {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(start, "start");
+    if (out.isBlank()) throw new IllegalArgumentException("out must not be blank");
+    if (accounts < 1 || accounts > 999_999) throw new IllegalArgumentException("accounts must be in 1..999999, was " + accounts);
+    if (months < 1 || months > 240) throw new IllegalArgumentException("months must be in 1..240, was " + months);
+  }
+
+  /** The first day after the world: {@code start + months}. */
+  public LocalDate end() {
+    return start.plusMonths(months);
+  }
+}
