@@ -8,7 +8,8 @@ Variables (defaults in brackets):
   healthscore_warehouse  warehouse root (local path or s3a:// / abfss:// / hdfs:// URI)
   healthscore_lake       lake root
   healthscore_config     optional YAML config file [built-in defaults]
-  healthscore_start_date first date to schedule, YYYY-MM-DD [2024-01-01]; catchup backfills from it
+  healthscore_start_date first date to schedule, YYYY-MM-DD [2024-01-01]; catchup backfills from it.
+                         Read when the DAG is parsed, so set it as AIRFLOW_VAR_HEALTHSCORE_START_DATE.
   healthscore_max_quarantine_share, healthscore_max_account_drop, healthscore_max_input_drop
                          quality-gate limits [the config's quality section]
 Connection:
@@ -18,8 +19,8 @@ Connection:
 from __future__ import annotations
 
 import datetime as dt
+import os
 
-from airflow.models import Variable
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import DAG
 
@@ -27,12 +28,10 @@ MAIN_CLASS = "dev.healthscore.jobs.cli.Main"
 SPARK_CONN = "healthscore_spark"
 
 
-def _var(name: str, default: str | None = None) -> str | None:
-    return Variable.get(f"healthscore_{name}", default=default)
-
-
 def _start_date() -> dt.datetime:
-    day = dt.date.fromisoformat(_var("start_date", "2024-01-01"))
+    # Read at parse time, so from the environment (AIRFLOW_VAR_* is also how Airflow exposes
+    # Variables set by the deployment): no metadata-DB query on every DAG parse.
+    day = dt.date.fromisoformat(os.environ.get("AIRFLOW_VAR_HEALTHSCORE_START_DATE", "2024-01-01"))
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
