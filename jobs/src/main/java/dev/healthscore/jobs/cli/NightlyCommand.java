@@ -3,6 +3,8 @@ package dev.healthscore.jobs.cli;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.jobs.run.NightlyJob;
 import dev.healthscore.jobs.run.RunContext;
+import dev.healthscore.jobs.run.TrainJob;
+import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.scorecard.ScorecardConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ public class NightlyCommand extends SparkCommand {
   @Mixin RunOptions options;
   private HealthscoreConfig config;
   private ScorecardConfig scorecard;
+  private ChurnModelConfig model;
 
   @Override
   protected String name() {
@@ -25,12 +28,13 @@ public class NightlyCommand extends SparkCommand {
   protected void prepare() {
     config = options.loadConfig();
     scorecard = NightlyJob.scorecard(config);
+    model = TrainJob.modelConfig(config);
   }
 
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
-    NightlyJob.run(ctx, scorecard);
+    NightlyJob.run(ctx, scorecard, model);
     printTimings(ctx.timer());
   }
 }

@@ -3,20 +3,31 @@ package dev.healthscore.jobs.run;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.ModelRegistry;
+import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Adds the churn columns to scored accounts; null until a churn model is trained. */
+/** Adds the champion model's churn columns to scored accounts; null until a model is trained. */
 final class ChurnScoring {
   private ChurnScoring() {}
 
-  static Dataset<Row> apply(RunContext ctx, Dataset<Row> scored) {
-    StepTimer.log("%s: no trained churn model in %s yet: churn_probability stays null (run 'train' first)",
-        ctx.command(), ctx.lake().root());
-    return scored
-        .withColumn("churn_probability", lit(null).cast("double"))
-        .withColumn("churn_risk_band", lit(null).cast("string"))
-        .withColumn("churn_reasons", lit(null).cast("array<string>"))
-        .withColumn("model_version", lit(null).cast("string"));
+  static final String REASON_TYPE = "array<struct<feature:string,value:double,log_odds:double>>";
+
+  static Dataset<Row> apply(RunContext ctx, Dataset<Row> scored, ChurnModelConfig cfg) {
+    Optional<ChurnModel> champion = new ModelRegistry(ctx.lake()).loadChampion();
+    if (champion.isEmpty()) {
+      StepTimer.log("%s: no trained churn model in %s yet: churn_probability stays null (run 'train' first)",
+          ctx.command(), ctx.lake().root());
+      return scored
+          .withColumn(ChurnModel.PROBABILITY, lit(null).cast("double"))
+          .withColumn(ChurnModel.RISK_BAND, lit(null).cast("string"))
+          .withColumn(ChurnModel.REASONS, lit(null).cast(REASON_TYPE))
+          .withColumn(ChurnModel.VERSION, lit(null).cast("string"));
+    }
+    StepTimer.log("%s: churn probability from champion model %s", ctx.command(), champion.get().version());
+    return champion.get().score(scored, cfg.mediumRiskFrom(), cfg.highRiskFrom(), cfg.reasons());
   }
 }

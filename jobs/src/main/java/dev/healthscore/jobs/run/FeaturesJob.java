@@ -12,7 +12,6 @@ import dev.healthscore.features.warehouse.QuarantineCounts;
 import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.features.warehouse.Warehouse;
 import dev.healthscore.jobs.lake.LakeTables;
-import java.sql.Date;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,19 +43,9 @@ public final class FeaturesJob {
       ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, rows, List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features));
     });
 
-    List<QuarantineCounts> counts = warehouse.counts(); // filled by the pass above
+    List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    if (quarantined > 0) {
-      timer.step("write " + quarantined + " rejected rows to quarantine", () ->
-          ctx.lake().append(LakeTables.QUARANTINE, warehouse.rejected()
-              .withColumn("run_id", lit(ctx.runId()))
-              .withColumn("command", lit(ctx.command()))
-              .withColumn("as_of_date", lit(Date.valueOf(ctx.asOf())))
-              .withColumn("quarantined_at", current_timestamp()), LakeTables.QUARANTINE_DOC));
-    }
     long accounts = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf()).count();
-    StepTimer.log("%s: input rows per table (accepted + quarantined = input):", ctx.command());
-    counts.forEach(c -> StepTimer.log("  %s", c));
     StepTimer.log("%s: %d accounts active at %s; %d rows quarantined", ctx.command(), accounts, ctx.asOf(), quarantined);
     return new Result(accounts, counts);
   }

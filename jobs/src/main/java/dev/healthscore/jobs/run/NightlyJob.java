@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.scorecard.HealthTrends;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -35,14 +36,14 @@ public final class NightlyJob {
     return ScorecardConfig.from(config, Set.copyOf(FeatureCatalog.allNames(FeatureCatalog.features(config))));
   }
 
-  public static Result run(RunContext ctx, ScorecardConfig scorecard) {
+  public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model) {
     FeaturesJob.Result features = FeaturesJob.run(ctx);
     StepTimer timer = ctx.timer();
     timer.step("score accounts and write account_health", () -> {
       Dataset<Row> rows = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf());
       Dataset<Row> scored = Scorecard.score(rows, scorecard);
       scored = HealthTrends.attach(scored, history(ctx));
-      scored = ChurnScoring.apply(ctx, scored);
+      scored = ChurnScoring.apply(ctx, scored, model);
       ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, AccountHealth.select(scored, scorecard, ctx),
           List.of(ctx.asOf()), AccountHealth.doc(scorecard));
     });

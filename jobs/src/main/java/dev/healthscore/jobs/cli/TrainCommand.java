@@ -1,0 +1,44 @@
+package dev.healthscore.jobs.cli;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.RunContext;
+import dev.healthscore.jobs.run.TrainJob;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train the churn model as of T on monthly snapshots whose outcome was known at T,",
+        "store it in the lake (models/<version>, table churn_models) and promote it to champion",
+        "unless its validation AUC is worse than the champion's on the same rows."})
+public class TrainCommand extends SparkCommand {
+  @Mixin RunOptions options;
+  @Option(names = "--force", description = "promote the new model even if it validates worse than the champion")
+  boolean force;
+  private HealthscoreConfig config;
+  private ChurnModelConfig model;
+
+  @Override
+  protected String name() {
+    return "train";
+  }
+
+  @Override
+  protected void prepare() {
+    config = options.loadConfig();
+    model = TrainJob.modelConfig(config);
+  }
+
+  @Override
+  protected void run(SparkSession spark) {
+    RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
+    try {
+      TrainJob.run(ctx, model, force);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("cannot train as of " + options.asOf + ": " + e.getMessage());
+    }
+    printTimings(ctx.timer());
+  }
+}

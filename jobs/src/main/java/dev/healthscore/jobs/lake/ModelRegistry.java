@@ -1,0 +1,135 @@
+package dev.healthscore.jobs.lake;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.healthscore.models.churn.ChurnModel;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The churn model registry: MLlib pipelines under {@code <lake>/models/<version>} and one row
+ * per trained model in the Delta table {@code churn_models}. Exactly one row is the
+ * {@code champion} that nightly scores with; replaced champions become {@code retired},
+ * models not promoted are {@code rejected}.
+ */
+public final class ModelRegistry {
+  public static final String TABLE = "churn_models";
+  public static final String CHAMPION = "champion";
+  public static final String RETIRED = "retired";
+  public static final String REJECTED = "rejected";
+
+  static final StructType COEFFICIENT = new StructType()
+      .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
+  public static final StructType SCHEMA = new StructType()
+      .add("version", "string").add("status", "string").add("trained_at", "timestamp").add("as_of_date", "date")
+      .add("lookback_months", "int").add("horizon_days", "int").add("snapshot_dates", DataTypes.createArrayType(DataTypes.DateType))
+      .add("n_rows", "long").add("n_churners", "long")
+      .add("features", DataTypes.createArrayType(DataTypes.StringType))
+      .add("coefficients", DataTypes.createArrayType(COEFFICIENT))
+      .add("intercept", "double").add("log_odds_offset", "double")
+      .add("hyper_params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+      .add("validation_dates", DataTypes.createArrayType(DataTypes.DateType))
+      .add("validation_rows", "long").add("validation_churners", "long")
+      .add("validation_auc", "double").add("validation_top_decile_lift", "double").add("validation_ece", "double")
+      .add("validation_log_loss", "double").add("validation_brier", "double")
+      .add("champion_version", "string").add("champion_auc_same_rows", "double")
+      .add("decision", "string").add("model_path", "string").add("run_id", "string");
+
+  static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
+      "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
+      "trained_at", "when the model was trained (UTC)", "as_of_date", "training date T: only data known at T was used",
+      "lookback_months", "months of monthly snapshots", "horizon_days", "churn horizon H the model predicts",
+      "snapshot_dates", "snapshot dates D of the training rows (D + H <= T)",
+      "n_rows", "training rows (account x snapshot)", "n_churners", "training rows that churned within the horizon",
+      "features", "model inputs in vector order", "coefficients", "coefficient per +1 standard deviation of each input, and its odds ratio",
+      "intercept", "intercept after the class-weight correction", "log_odds_offset", "correction added to the weighted model's log-odds",
+      "hyper_params", "chosen regularization and training settings",
+      "validation_dates", "held-out (out-of-time) snapshot dates", "validation_rows", "held-out rows",
+      "validation_churners", "held-out churners", "validation_auc", "AUC on the held-out snapshots",
+      "validation_top_decile_lift", "churn rate of the riskiest 10 % over the overall rate, held out",
+      "validation_ece", "expected calibration error on the held-out snapshots (10 bins)",
+      "validation_log_loss", "log loss, held out", "validation_brier", "Brier score, held out",
+      "champion_version", "champion at training time", "champion_auc_same_rows", "that champion's AUC on the same held-out rows",
+      "decision", "promotion decision and why", "model_path", "MLlib pipeline location", "run_id", "train run");
+
+  private final Lake lake;
+
+  public ModelRegistry(Lake lake) {
+    this.lake = lake;
+  }
+
+  public String modelPath(String version) {
+    return lake.root() + "/models/" + version;
+  }
+
+  /** A registry row. */
+  public record Entry(String version, String status, Timestamp trainedAt, Date asOf, int lookbackMonths, int horizonDays,
+                      List<Date> snapshotDates, long rows, long churners, List<ChurnModel.Coefficient> coefficients,
+                      double intercept, double offset, Map<String, String> hyperParams, List<Date> validationDates,
+                      long validationRows, long validationChurners, double validationAuc, double validationLift,
+                      double validationEce, double validationLogLoss, double validationBrier, String championVersion,
+                      Double championAuc, String decision, String modelPath, String runId) {
+    Entry withStatus(String s) {
+      return new Entry(version, s, trainedAt, asOf, lookbackMonths, horizonDays, snapshotDates, rows, churners, coefficients,
+          intercept, offset, hyperParams, validationDates, validationRows, validationChurners, validationAuc, validationLift,
+          validationEce, validationLogLoss, validationBrier, championVersion, championAuc, decision, modelPath, runId);
+    }
+
+    Row toRow() {
+      List<Row> coefs = coefficients.stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
+      List<String> features = coefficients.stream().map(ChurnModel.Coefficient::feature).toList();
+      return RowFactory.create(version, status, trainedAt, asOf, lookbackMonths, horizonDays, seq(snapshotDates), rows, churners,
+          seq(features), seq(coefs), intercept, offset, scala.jdk.javaapi.CollectionConverters.asScala(hyperParams),
+          seq(validationDates), validationRows, validationChurners, validationAuc, validationLift, validationEce,
+          validationLogLoss, validationBrier, championVersion, championAuc, decision, modelPath, runId);
+    }
+
+    private static <T> scala.collection.immutable.Seq<T> seq(List<T> l) {
+      return scala.jdk.javaapi.CollectionConverters.asScala(l).toSeq();
+    }
+  }
+
+  /** The champion's row, if any model was promoted. */
+  public Optional<Row> champion() {
+    if (!lake.exists(TABLE)) return Optional.empty();
+    List<Row> rows = lake.read(TABLE).filter(col("status").equalTo(CHAMPION)).orderBy(col("trained_at").desc()).limit(1)
+        .collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /** The champion as a scorer, if any. */
+  public Optional<ChurnModel> loadChampion() {
+    return champion().map(r -> ChurnModel.load(r.getAs("model_path"), r.<Double>getAs("log_odds_offset"), r.getAs("version")));
+  }
+
+  /** Adds a model; if promoted, the old champion becomes retired. The table is small: rewritten whole. */
+  public void register(SparkSession spark, Entry entry) {
+    List<Row> rows = new ArrayList<>();
+    if (lake.exists(TABLE)) {
+      for (Row r : lake.read(TABLE).collectAsList()) {
+        boolean demote = entry.status().equals(CHAMPION) && CHAMPION.equals(r.getAs("status"));
+        rows.add(demote ? withStatus(r, RETIRED) : r);
+      }
+    }
+    rows.add(entry.toRow());
+    Dataset<Row> all = spark.createDataFrame(rows, SCHEMA);
+    lake.overwrite(TABLE, all, DOC);
+  }
+
+  private static Row withStatus(Row r, String status) {
+    Object[] v = new Object[r.size()];
+    for (int i = 0; i < v.length; i++) v[i] = r.get(i);
+    v[r.fieldIndex("status")] = status;
+    return RowFactory.create(v);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.healthscore.jobs.run;
+
+import dev.healthscore.features.Feature;
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.FeatureEngine;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.features.warehouse.QuarantineCounts;
+import dev.healthscore.features.warehouse.ValidatedWarehouse;
+import dev.healthscore.features.warehouse.Warehouse;
+import dev.healthscore.jobs.lake.ModelRegistry;
+import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.models.churn.ChurnTrainer;
+import dev.healthscore.models.churn.TrainingSet;
+import dev.healthscore.models.eval.BinaryMetrics;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code train}: the churn model as of T from monthly snapshots whose outcome was known at T,
+ * registered in the lake, promoted to champion unless it validates worse than the current one.
+ */
+public final class TrainJob {
+  private TrainJob() {}
+
+  public record Result(String version, boolean promoted, String decision, long rows, long churners,
+                       ChurnTrainer.Validation validation, Double championAuc, List<QuarantineCounts> quarantine) {}
+
+  /** Validates the model section against the feature catalog; call before Spark starts. */
+  public static ChurnModelConfig modelConfig(dev.healthscore.features.config.HealthscoreConfig config) {
+    return ChurnModelConfig.from(config, Set.copyOf(FeatureCatalog.allNames(FeatureCatalog.features(config))));
+  }
+
+  public static Result run(RunContext ctx, ChurnModelConfig cfg, boolean force) {
+    StepTimer timer = ctx.timer();
+    ValidatedWarehouse warehouse = timer.step("check warehouse structure",
+        () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
+    List<LocalDate> dates = TrainingSet.snapshotDates(ctx.asOf(), cfg);
+    StepTimer.log("%s: %d snapshots %s .. %s (every %d month(s); labels: churn within %d days, all known by %s)",
+        ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
+        cfg.horizonDays(), ctx.asOf());
+    Dataset<Row> rows = trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), cfg, dates);
+    String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
+        + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
+
+    ChurnTrainer.Result trained = timer.step("fit and validate the churn model", () -> ChurnTrainer.train(rows, cfg, version));
+    List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
+    ChurnTrainer.Validation v = trained.validation();
+    StepTimer.log("%s: %,d training rows, %,d churners (%.1f%%); validation on %s: %,d rows, %,d churners",
+        ctx.command(), trained.rows(), trained.churners(), 100.0 * trained.churners() / trained.rows(),
+        v.validationDates(), v.validationRows(), v.validationChurners());
+    StepTimer.log("%s: chosen regParam=%s elasticNet=%s: validation AUC %.4f, top-decile lift %.2f, ECE %.4f, log loss %.4f, Brier %.4f",
+        ctx.command(), v.chosen().regParam(), v.chosen().elasticNet(), v.auc(), v.topDecileLift(), v.ece(), v.logLoss(), v.brier());
+
+    ModelRegistry registry = new ModelRegistry(ctx.lake());
+    Optional<Row> champion = registry.champion();
+    Double championAuc = timer.step("compare with the champion", () -> champion.map(c -> championAuc(c, trained, cfg)).orElse(null));
+    trained.validationRows().unpersist();
+    boolean promoted;
+    String decision;
+    if (champion.isEmpty()) {
+      promoted = true;
+      decision = "promoted: first model in the registry";
+    } else if (championAuc == null) {
+      promoted = true;
+      decision = "promoted: champion " + champion.get().getAs("version") + " cannot score the current features";
+    } else if (v.auc() >= championAuc - cfg.promotionMaxAucDrop()) {
+      promoted = true;
+      decision = String.format("promoted: validation AUC %.4f vs champion %s %.4f on the same rows (allowed drop %.3f)",
+          v.auc(), champion.get().getAs("version"), championAuc, cfg.promotionMaxAucDrop());
+    } else if (force) {
+      promoted = true;
+      decision = String.format("promoted by --force: validation AUC %.4f vs champion %s %.4f on the same rows (allowed drop %.3f)",
+          v.auc(), champion.get().getAs("version"), championAuc, cfg.promotionMaxAucDrop());
+    } else {
+      promoted = false;
+      decision = String.format("rejected: validation AUC %.4f vs champion %s %.4f on the same rows: worse by more than %.3f (use --force to promote anyway)",
+          v.auc(), champion.get().getAs("version"), championAuc, cfg.promotionMaxAucDrop());
+    }
+    StepTimer.log("%s: %s %s", ctx.command(), version, decision);
+
+    String path = registry.modelPath(version);
+    timer.step("save model and register it", () -> {
+      trained.model().save(path);
+      registry.register(ctx.spark(), new ModelRegistry.Entry(version, promoted ? ModelRegistry.CHAMPION : ModelRegistry.REJECTED,
+          Timestamp.from(ctx.wallClock()), Date.valueOf(ctx.asOf()), cfg.lookbackMonths(), cfg.horizonDays(),
+          dates.stream().map(Date::valueOf).toList(), trained.rows(), trained.churners(), trained.model().coefficients(),
+          trained.model().intercept(), trained.model().offset(), trained.hyperParams(),
+          v.validationDates().stream().map(Date::valueOf).toList(), v.validationRows(), v.validationChurners(), v.auc(),
+          v.topDecileLift(), v.ece(), v.logLoss(), v.brier(), champion.map(c -> c.<String>getAs("version")).orElse(null),
+          championAuc, decision, path, ctx.runId()));
+    });
+    printSignals(ctx, trained.model());
+    RunLog.append(ctx, trained.rows(), counts, Map.of());
+    return new Result(version, promoted, decision, trained.rows(), trained.churners(), v, championAuc, counts);
+  }
+
+  /** Labelled snapshot rows: the same feature code as nightly, one pass per table for all dates. */
+  static Dataset<Row> trainingRows(SparkSession spark, ValidatedWarehouse warehouse, List<Feature> features,
+                                   ChurnModelConfig cfg, List<LocalDate> dates) {
+    return TrainingSet.label(FeatureEngine.compute(spark, warehouse, features, dates), cfg.horizonDays());
+  }
+
+  /** The champion's AUC on the new model's held-out rows; null if it cannot score them. */
+  private static Double championAuc(Row champion, ChurnTrainer.Result trained, ChurnModelConfig cfg) {
+    ChurnModel model = ChurnModel.load(champion.getAs("model_path"), champion.<Double>getAs("log_odds_offset"), champion.getAs("version"));
+    try {
+      List<Row> r = model.score(trained.validationRows(), cfg.mediumRiskFrom(), cfg.highRiskFrom(), 0)
+          .select(ChurnModel.PROBABILITY, TrainingSet.LABEL).orderBy("account_id", TrainingSet.SNAPSHOT)
+          .collectAsList();
+      double[] p = r.stream().mapToDouble(x -> x.getDouble(0)).toArray();
+      double[] y = r.stream().mapToDouble(x -> x.getDouble(1)).toArray();
+      double auc = BinaryMetrics.of(p, y).auc();
+      StepTimer.log("train: champion %s on the same held-out rows: AUC %.4f", champion.getAs("version"), auc);
+      return auc;
+    } catch (Exception e) { // Scala throws the checked AnalysisException undeclared
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) throw e;
+      StepTimer.log("train: champion %s cannot score the current features (%s)", champion.getAs("version"), e.getMessage().lines().findFirst().orElse(""));
+      return null;
+    }
+  }
+
+  private static void printSignals(RunContext ctx, ChurnModel model) {
+    StepTimer.log("%s: strongest signals (odds ratio per +1 SD; > 1 raises churn risk):", ctx.command());
+    model.coefficients().stream().sorted(Comparator.comparingDouble((ChurnModel.Coefficient c) -> -Math.abs(c.coefficient())))
+        .limit(8).forEach(c -> StepTimer.log("  %-28s %6.2f", c.feature(), c.oddsRatioPerSd()));
+  }
+}

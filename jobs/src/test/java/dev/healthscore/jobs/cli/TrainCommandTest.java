@@ -1,0 +1,138 @@
+package dev.healthscore.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.healthscore.jobs.testing.TestWorlds;
+import dev.healthscore.testing.Fixtures;
+import dev.healthscore.testing.TestSpark;
+import dev.healthscore.testing.WarehouseCut;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** train → registry → nightly fills churn columns; the promotion rule; nothing after T is used. */
+class TrainCommandTest {
+  static final String T = TestWorlds.LAST_DAY.toString();
+  /** A deliberately weak challenger: tenure alone. */
+  static final String WEAK = """
+        features: [tenure_days]
+        derived: {}
+        log1p: []
+        missing_indicators: []
+        categorical: []
+      """;
+
+  static Dataset<Row> table(String lake, String name) {
+    return TestSpark.spark().read().format("delta").load(lake + "/" + name);
+  }
+
+  static CliTestSupport.Outcome train(String lake, String config, String... extra) {
+    return trainOn(TestWorlds.small(), lake, config, extra);
+  }
+
+  static CliTestSupport.Outcome trainOn(String warehouse, String lake, String config, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--warehouse", warehouse, "--lake", lake, "--as-of", T,
+        "--config", config));
+    args.addAll(List.of(extra));
+    return CliTestSupport.run(args.toArray(String[]::new));
+  }
+
+  static Map<String, String> statuses(String lake) {
+    return table(lake, "churn_models").collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs("version"), r -> r.getAs("status")));
+  }
+
+  @Test
+  void trainThenNightly_everyActiveAccountGetsAProbabilityReasonsAndVersion() {
+    String lake = TestSpark.tempDir("lake").toString();
+    assertEquals(0, train(lake, TestWorlds.config("")).exitCode());
+    List<Row> models = table(lake, "churn_models").collectAsList();
+    assertEquals(1, models.size());
+    Row m = models.get(0);
+    String version = m.getAs("version");
+    assertEquals("champion", m.getAs("status"));
+    assertEquals(T, m.getAs("as_of_date").toString());
+    assertTrue(Files.isDirectory(Path.of(lake, "models", version, "stages")), "MLlib pipeline saved under models/<version>");
+    double auc = m.getAs("validation_auc");
+    assertTrue(auc > 0.6 && auc <= 1.0, "validation AUC " + auc);
+    assertTrue(m.<String>getAs("decision").startsWith("promoted: first model"));
+    // every snapshot's horizon ended by T
+    for (Object d : m.getList(m.fieldIndex("snapshot_dates"))) {
+      assertTrue(!((java.sql.Date) d).toLocalDate().plusDays(90).isAfter(TestWorlds.LAST_DAY));
+    }
+
+    assertEquals(0, CliTestSupport.run("nightly", "--warehouse", TestWorlds.small(), "--lake", lake, "--as-of", T,
+        "--config", TestWorlds.config("")).exitCode());
+    Dataset<Row> health = table(lake, "account_health").filter("as_of_date = DATE'" + T + "'");
+    long accounts = health.count();
+    assertTrue(accounts > 50, "active accounts " + accounts);
+    assertEquals(accounts, health.filter("churn_probability BETWEEN 0 AND 1").count());
+    assertEquals(accounts, health.filter("model_version = '" + version + "'").count());
+    assertEquals(accounts, health.filter("churn_risk_band IN ('low', 'medium', 'high')").count());
+    assertEquals(0, health.filter("size(churn_reasons) > 3 OR exists(churn_reasons, r -> r.log_odds <= 0)").count());
+    assertTrue(health.filter("size(churn_reasons) > 0").count() > 0);
+  }
+
+  @Test
+  void promotion_aWorseChallengerIsRejectedUnlessForced() {
+    String lake = TestSpark.tempDir("lake").toString();
+    assertEquals(0, train(lake, TestWorlds.config("")).exitCode());
+    String first = table(lake, "churn_models").first().getAs("version");
+
+    assertEquals(0, train(lake, TestWorlds.config(WEAK)).exitCode());
+    Row weak = table(lake, "churn_models").filter("version <> '" + first + "'").first();
+    assertEquals("rejected", weak.getAs("status"));
+    assertEquals(first, weak.getAs("champion_version"));
+    double weakAuc = weak.getAs("validation_auc");
+    double championAuc = weak.getAs("champion_auc_same_rows");
+    assertTrue(weakAuc < championAuc - 0.01, weakAuc + " vs " + championAuc);
+    assertTrue(weak.<String>getAs("decision").startsWith("rejected: validation AUC"));
+    assertEquals("champion", statuses(lake).get(first));
+
+    assertEquals(0, train(lake, TestWorlds.config(WEAK), "--force").exitCode());
+    Map<String, String> after = statuses(lake);
+    assertEquals(3, after.size());
+    assertEquals("retired", after.get(first));
+    assertEquals(1, after.values().stream().filter("champion"::equals).count());
+    Row forced = table(lake, "churn_models").filter("status = 'champion'").first();
+    assertTrue(forced.<String>getAs("decision").startsWith("promoted by --force"));
+
+    // a better model than the (weak) champion is promoted without --force
+    assertEquals(0, train(lake, TestWorlds.config("")).exitCode());
+    Row best = table(lake, "churn_models").filter("status = 'champion'").first();
+    assertTrue(best.<String>getAs("decision").startsWith("promoted: validation AUC"), best.<String>getAs("decision"));
+    assertEquals(Set.of("retired", "rejected", "champion"), Set.copyOf(statuses(lake).values()));
+  }
+
+  @Test
+  void trainingUsesNothingAfterT_cutWarehouseGivesTheSameModel() {
+    Map<String, Dataset<Row>> full = TestWorlds.tables(TestWorlds.small());
+    String cut = Fixtures.writeParquet(WarehouseCut.at(full, TestWorlds.LAST_DAY));
+    String lakeFull = TestSpark.tempDir("lake").toString();
+    String lakeCut = TestSpark.tempDir("lake").toString();
+    assertEquals(0, train(lakeFull, TestWorlds.config("")).exitCode());
+    assertEquals(0, trainOn(cut, lakeCut, TestWorlds.config("")).exitCode());
+    Row a = table(lakeFull, "churn_models").first();
+    Row b = table(lakeCut, "churn_models").first();
+    assertEquals(a.<Long>getAs("n_rows"), b.<Long>getAs("n_rows"));
+    assertEquals(a.<Long>getAs("n_churners"), b.<Long>getAs("n_churners"));
+    List<Row> ca = a.getList(a.fieldIndex("coefficients"));
+    List<Row> cb = b.getList(b.fieldIndex("coefficients"));
+    assertEquals(ca.size(), cb.size());
+    for (int i = 0; i < ca.size(); i++) {
+      assertEquals(ca.get(i).<String>getAs("feature"), cb.get(i).getAs("feature"));
+      assertEquals(ca.get(i).<Double>getAs("coefficient"), cb.get(i).<Double>getAs("coefficient"), 1e-9,
+          ca.get(i).<String>getAs("feature"));
+    }
+    assertNotNull(a.getAs("validation_auc"));
+    assertEquals(a.<Double>getAs("validation_auc"), b.<Double>getAs("validation_auc"), 1e-12);
+  }
+}

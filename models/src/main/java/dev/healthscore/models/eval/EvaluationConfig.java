@@ -1,0 +1,42 @@
+package dev.healthscore.models.eval;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.config.SectionReader;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code evaluation:} section: which backtest cutoffs, the CS team's capacity, the
+ * bootstrap, and whether a gradient-boosted reference model is fitted for comparison.
+ */
+public record EvaluationConfig(int cutoffs, int cutoffEveryMonths, double capacityShare, int bootstrapResamples,
+                               long bootstrapSeed, String referenceGbt) {
+  public static final Set<String> GBT_MODES = Set.of("none", "latest", "all");
+
+  public static EvaluationConfig from(HealthscoreConfig config) {
+    SectionReader r = new SectionReader(config, "evaluation").onlyKeys(Set.of("cutoffs", "cutoff_every_months",
+        "capacity_share", "bootstrap_resamples", "bootstrap_seed", "reference_gbt"));
+    return new EvaluationConfig(
+        r.integer("cutoffs", 6, 1, 60),
+        r.integer("cutoff_every_months", 1, 1, 12),
+        r.number("capacity_share", 0.10, 0.001, 1),
+        r.integer("bootstrap_resamples", 1000, 0, 100_000),
+        r.integer("bootstrap_seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE),
+        r.text("reference_gbt", "latest", GBT_MODES));
+  }
+
+  /**
+   * Backtest cutoffs, oldest first: the newest is T - horizon (whose outcome is complete at T),
+   * then one every {@code cutoffEveryMonths} months back.
+   */
+  public List<LocalDate> cutoffDates(LocalDate asOf, int horizonDays) {
+    LocalDate newest = asOf.minusDays(horizonDays);
+    List<LocalDate> out = new ArrayList<>();
+    for (int k = 0; k < cutoffs; k++) out.add(newest.minusMonths((long) k * cutoffEveryMonths));
+    Collections.reverse(out);
+    return out;
+  }
+}
