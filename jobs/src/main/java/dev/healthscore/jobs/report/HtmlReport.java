@@ -149,7 +149,12 @@ public final class HtmlReport {
   private static void kpi(StringBuilder b, String id, String title, String value, String sub, String help) {
     b.append("<div class=\"kpi\" id=\"").append(id).append("\"><div class=\"kpi-title\">").append(esc(title))
         .append("</div><div class=\"kpi-value\">").append(esc(value)).append("</div><div class=\"kpi-sub\">").append(esc(sub))
-        .append("</div><div class=\"kpi-help\">").append(esc(help)).append("</div></div>\n");
+        .append("</div><div class=\"kpi-help\">").append(keepDates(esc(help))).append("</div></div>\n");
+  }
+
+  /** Narrow tiles would break a date at its hyphens; escaped text in, the same text with unbreakable dates out. */
+  private static String keepDates(String escaped) {
+    return escaped.replaceAll("(\\d{4}-\\d{2}-\\d{2})", "<span class=\"nowrap\">$1</span>");
   }
 
   /** "0.812 (95% CI 0.790–0.835)", or just the value when there is no interval. */

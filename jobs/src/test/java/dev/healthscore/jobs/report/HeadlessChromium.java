@@ -42,10 +42,10 @@ final class HeadlessChromium implements AutoCloseable {
   private final List<JsonNode> events = new CopyOnWriteArrayList<>();
   private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
 
-  /** The chromium binary: $CHROMIUM, else the first of chromium / chromium-browser / google-chrome on PATH; null if none. */
+  /** The chromium binary: $CHROMIUM if set, else the first of chromium / chromium-browser / google-chrome on PATH; null if none. */
   static String findBinary() {
     String env = System.getenv("CHROMIUM");
-    if (env != null && !env.isBlank()) return env;
+    if (env != null && !env.isBlank()) return Files.isExecutable(Path.of(env)) ? env : null;
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
         Path p = Path.of(dir, name);

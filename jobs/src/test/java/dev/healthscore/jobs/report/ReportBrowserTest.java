@@ -56,16 +56,36 @@ class ReportBrowserTest {
         title: document.title
       })""";
 
-  @Test
-  void reportRendersInChromium_noErrors_everyChartDrawn() throws Exception {
+  static String chromium() {
     String binary = HeadlessChromium.findBinary();
     if (binary == null) {
-      fail("chromium not found on PATH (nor $CHROMIUM): install it with 'apt-get install -y chromium' (.ci/run does); "
-          + "this test needs a real browser");
+      fail("chromium not found (looked at $CHROMIUM, else chromium / chromium-browser / google-chrome on PATH): install it "
+          + "with 'apt-get install -y chromium' (.ci/run does); this test needs a real browser");
     }
+    return binary;
+  }
+
+  /** The checks above can fail: a page with a script error, a console error and a fetch is seen as such. */
+  @Test
+  void harnessSeesErrorsAndRequests() throws Exception {
+    Path page = Files.createTempDirectory("hs-bad-page").resolve("bad.html");
+    Files.writeString(page, "<!DOCTYPE html><html><head><link rel=\"icon\" href=\"data:,\"></head><body>"
+        + "<img src=\"http://127.0.0.1:9/x.png\"><script>console.error('boom'); null.f();</script></body></html>");
+    try (HeadlessChromium browser = new HeadlessChromium(chromium(), 800, 600)) {
+      browser.open(page.toUri().toString());
+      List<String> errors = browser.errors();
+      assertTrue(errors.stream().anyMatch(e -> e.startsWith("console.error:") && e.contains("boom")), errors.toString());
+      assertTrue(errors.stream().anyMatch(e -> e.startsWith("exception:") && e.contains("TypeError")), errors.toString());
+      assertTrue(browser.requestedUrls().contains("http://127.0.0.1:9/x.png"), browser.requestedUrls().toString());
+    }
+  }
+
+  @Test
+  void reportRendersInChromium_noErrors_everyChartDrawn() throws Exception {
+    String binary = chromium();
     Files.createDirectories(ARTIFACTS);
     Path html = ARTIFACTS.resolve("report.html");
-    String lake = ReportFixtureLake.write();
+    String lake = ReportFixtureLake.shared();
     CliTestSupport.Outcome r = CliTestSupport.run("report", "--lake", lake, "--out", html.toString());
     assertEquals(0, r.exitCode(), r.stderr());
 

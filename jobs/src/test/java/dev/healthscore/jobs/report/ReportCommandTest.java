@@ -22,7 +22,7 @@ class ReportCommandTest {
 
   @BeforeAll
   static void writeReport() throws IOException {
-    lake = ReportFixtureLake.write();
+    lake = ReportFixtureLake.shared();
     html = report(lake, null);
   }
 

@@ -73,6 +73,14 @@ final class ReportFixtureLake {
       .add("table_name", "string").add("rule", "string").add("column_name", "string").add("row_json", "string")
       .add("run_id", "string").add("command", "string").add("as_of_date", "date").add("quarantined_at", "timestamp");
 
+  private static String shared;
+
+  /** The full lake, written once per test JVM (the tests only read it). */
+  static synchronized String shared() {
+    if (shared == null) shared = write();
+    return shared;
+  }
+
   /** The full lake: every table the report reads. */
   static String write() {
     String root = TestSpark.tempDir("report-lake").toString();
