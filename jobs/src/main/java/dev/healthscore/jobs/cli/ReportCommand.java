@@ -53,7 +53,8 @@ public class ReportCommand extends SparkCommand {
     try {
       Path parent = out.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, ".report-", ".html.tmp");
+      // written next to the target, then renamed: a reader never sees half a report (and the umask's permissions apply)
+      Path tmp = parent.resolve("." + out.getFileName() + ".tmp");
       Files.writeString(tmp, html, StandardCharsets.UTF_8);
       Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -89,6 +89,7 @@ final class Charts {
   /** ROC curves of the report's cutoff, with the chance diagonal. */
   static String roc(ReportData d, List<RocPoint> points) {
     Map<String, List<RocPoint>> byModel = byModel(points, RocPoint::model);
+    byModel.remove(ReportData.BASE_RATE); // a constant score's ROC is the diagonal already drawn
     Frame f = Frame.of(64, 24, HALF - 64 - 24, 420 - 24 - 56, 0, 1, 0, 1);
     Svg s = new Svg("roc", HALF, 420, "ROC curves at cutoff " + d.cutoff());
     List<Double> ticks = f.x().ticks(5);
