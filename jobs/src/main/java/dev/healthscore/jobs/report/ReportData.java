@@ -1,0 +1,111 @@
+package dev.healthscore.jobs.report;
+
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.Lake;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the accuracy report shows, read from the lake's evaluation tables by {@link #load}
+ * (small collects) so that {@link HtmlReport#render} is a pure function of this value.
+ * An {@code Optional.empty()} section means its table is not in the lake; an empty list means
+ * the table has no rows for the report's cutoff.
+ *
+ * @param cutoff  the cutoff the report is about (the latest evaluated one unless chosen)
+ * @param cutoffs every evaluated cutoff up to and including {@code cutoff}, ascending
+ * @param metrics model_evaluation rows of those cutoffs (the latest evaluation of each cutoff x model x metric)
+ * @param missingTables optional tables the lake does not have (their sections say "not available")
+ */
+public record ReportData(
+    String lakeRoot,
+    Instant generatedAt,
+    LocalDate cutoff,
+    List<LocalDate> cutoffs,
+    List<Metric> metrics,
+    Optional<List<Gain>> gains,
+    Optional<List<CalibrationBin>> calibration,
+    Optional<List<RocPoint>> roc,
+    Optional<List<BandRate>> bandRates,
+    Optional<TrainedModel> model,
+    Optional<DataQuality> dataQuality,
+    List<String> missingTables) {
+
+  public static final String CHURN_MODEL = "churn_model";
+  public static final String HEALTH_SCORE = "health_score";
+  public static final String BEST_FEATURE = "best_feature";
+  public static final String BASE_RATE = "base_rate";
+
+  /** Reads the report's tables, one timed step each; {@code cutoff} null means the latest evaluated cutoff. */
+  public static ReportData load(Lake lake, LocalDate cutoff, StepTimer timer) {
+    return ReportReader.load(lake, cutoff, Instant.now(), timer);
+  }
+
+  /** One model_evaluation row; NaN values are read as null (no value / no interval). */
+  public record Metric(LocalDate cutoff, String model, String detail, String metric, Double value, Double ciLow,
+      Double ciHigh, Long accounts, Long churners, Integer horizonDays) {
+    public boolean hasInterval() {
+      return ciLow != null && ciHigh != null;
+    }
+  }
+
+  /** One model_gains decile of the report's cutoff (decile 1 = highest risk). */
+  public record Gain(String model, int decile, long accounts, long churners, Double churnRate,
+      long cumulativeAccounts, long cumulativeChurners, Double cumulativeCaptureShare, Double lift, Double cumulativeLift) {}
+
+  /** One model_calibration bin of the report's cutoff; meanPredicted / observedRate null when the bin is empty. */
+  public record CalibrationBin(String model, int bin, double lower, double upper, long accounts, Double meanPredicted,
+      Double observedRate) {}
+
+  public record RocPoint(String model, int point, double fpr, double tpr) {}
+
+  /** Churn rate of one band at the report's cutoff ('health_score': red/yellow/green, 'churn_model': low/medium/high). */
+  public record BandRate(String model, String band, long accounts, long churners, Double churnRate) {}
+
+  /** The churn_models row whose coefficients the report shows. */
+  public record TrainedModel(String version, String status, LocalDate asOfDate, Instant trainedAt, Integer horizonDays,
+      Long rows, Long churners, List<Coefficient> coefficients, boolean evaluatedAtCutoff) {}
+
+  /** One model coefficient; description is the feature catalog's plain-English meaning (null if not a catalog feature). */
+  public record Coefficient(String feature, double coefficient, double oddsRatioPerSd, String description) {}
+
+  /**
+   * The latest runs row, and the quarantine counts of that run per table, rule and column
+   * ({@code breakdown} empty when the quarantine table is not in the lake).
+   */
+  public record DataQuality(String runId, String command, LocalDate asOfDate, Instant startedAt,
+      Map<String, Long> inputRows, Map<String, Long> quarantinedRows, Optional<List<QuarantineCount>> breakdown) {
+    public long totalInput() {
+      return inputRows.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long totalQuarantined() {
+      return quarantinedRows.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  public record QuarantineCount(String table, String rule, String column, long rows) {}
+
+  public Optional<Metric> metric(LocalDate at, String model, String metric) {
+    return metrics.stream()
+        .filter(m -> m.cutoff().equals(at) && m.model().equals(model) && m.metric().equals(metric))
+        .findFirst();
+  }
+
+  /** The metric's value at the report's cutoff, if there is one. */
+  public Optional<Double> value(String model, String metric) {
+    return metric(cutoff, model, metric).map(Metric::value);
+  }
+
+  /** Models evaluated at any cutoff, in display order (churn model, health score, baselines, others). */
+  public List<String> models() {
+    List<String> order = List.of(CHURN_MODEL, HEALTH_SCORE, BEST_FEATURE, BASE_RATE);
+    return metrics.stream().map(Metric::model).distinct()
+        .sorted(Comparator.comparingInt((String m) -> order.indexOf(m) < 0 ? order.size() : order.indexOf(m))
+            .thenComparing(Comparator.naturalOrder()))
+        .toList();
+  }
+}

@@ -1,0 +1,265 @@
+package dev.healthscore.jobs.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.cli.UserError;
+import dev.healthscore.jobs.lake.Lake;
+import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.jobs.report.ReportData.BandRate;
+import dev.healthscore.jobs.report.ReportData.CalibrationBin;
+import dev.healthscore.jobs.report.ReportData.Coefficient;
+import dev.healthscore.jobs.report.ReportData.DataQuality;
+import dev.healthscore.jobs.report.ReportData.Gain;
+import dev.healthscore.jobs.report.ReportData.Metric;
+import dev.healthscore.jobs.report.ReportData.QuarantineCount;
+import dev.healthscore.jobs.report.ReportData.RocPoint;
+import dev.healthscore.jobs.report.ReportData.TrainedModel;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Reads the evaluation tables for the report: every table is small, so each is one filtered collect. */
+final class ReportReader {
+  private ReportReader() {}
+
+  static final String MODEL_EVALUATION = "model_evaluation";
+  static final String MODEL_GAINS = "model_gains";
+  static final String MODEL_CALIBRATION = "model_calibration";
+  static final String MODEL_ROC = "model_roc";
+  static final String MODEL_BAND_RATES = "model_band_rates";
+  static final String CHURN_MODELS = "churn_models";
+
+  /** What each catalog feature means, for the signals chart's glossary. */
+  static final Map<String, String> FEATURE_DESCRIPTIONS = featureDescriptions();
+
+  private static Map<String, String> featureDescriptions() {
+    Map<String, String> m = new LinkedHashMap<>();
+    FeatureCatalog.DEFAULT.forEach(f -> m.put(f.name(), f.description()));
+    FeatureCatalog.DERIVED.forEach(f -> m.put(f.name(), f.description()));
+    m.put("tenure_days", "days from account creation to T");
+    return Map.copyOf(m);
+  }
+
+  static ReportData load(Lake lake, LocalDate requested, Instant now, StepTimer timer) {
+    if (!lake.exists(MODEL_EVALUATION)) {
+      throw new UserError("lake " + lake.root() + " has no model_evaluation table: run evaluate first");
+    }
+    List<Metric> all = timer.step("read " + MODEL_EVALUATION, () -> latestEvaluations(lake.read(MODEL_EVALUATION).collectAsList()));
+    List<LocalDate> evaluated = all.stream().map(Metric::cutoff).distinct().sorted().toList();
+    if (evaluated.isEmpty()) {
+      throw new UserError("lake " + lake.root() + ": model_evaluation has no rows: run evaluate first");
+    }
+    LocalDate cutoff = requested != null ? requested : evaluated.get(evaluated.size() - 1);
+    if (!evaluated.contains(cutoff)) {
+      throw new UserError("lake " + lake.root() + ": model_evaluation has no rows for cutoff " + cutoff
+          + " (evaluated cutoffs: " + evaluated.stream().map(LocalDate::toString).collect(Collectors.joining(", ")) + ")");
+    }
+    List<LocalDate> cutoffs = evaluated.stream().filter(d -> !d.isAfter(cutoff)).toList();
+    List<Metric> metrics = all.stream().filter(m -> !m.cutoff().isAfter(cutoff)).toList();
+
+    List<String> missing = new ArrayList<>();
+    for (String t : List.of(MODEL_GAINS, MODEL_CALIBRATION, MODEL_ROC, MODEL_BAND_RATES, CHURN_MODELS,
+        LakeTables.RUNS, LakeTables.QUARANTINE)) {
+      if (!lake.exists(t)) missing.add(t);
+    }
+    Optional<List<Gain>> gains = atCutoff(lake, timer, MODEL_GAINS, cutoff, missing, c -> new Gain(c.str("model"),
+        c.intRequired("decile"), c.longRequired("accounts"), c.longRequired("churners"), c.dbl("churn_rate"),
+        c.longRequired("cumulative_accounts"), c.longRequired("cumulative_churners"), c.dbl("cumulative_capture_share"),
+        c.dbl("lift"), c.dbl("cumulative_lift")))
+        .map(l -> sorted(l, Comparator.comparing(Gain::model).thenComparingInt(Gain::decile)));
+    Optional<List<CalibrationBin>> calibration = atCutoff(lake, timer, MODEL_CALIBRATION, cutoff, missing,
+        c -> new CalibrationBin(c.str("model"), c.intRequired("bin"), c.dblRequired("lower"), c.dblRequired("upper"),
+            c.longRequired("accounts"), c.dbl("mean_predicted"), c.dbl("observed_rate")))
+        .map(l -> sorted(l, Comparator.comparing(CalibrationBin::model).thenComparingInt(CalibrationBin::bin)));
+    Optional<List<RocPoint>> roc = atCutoff(lake, timer, MODEL_ROC, cutoff, missing,
+        c -> new RocPoint(c.str("model"), c.intRequired("point"), c.dblRequired("fpr"), c.dblRequired("tpr")))
+        .map(l -> sorted(l, Comparator.comparing(RocPoint::model).thenComparingInt(RocPoint::point)));
+    Optional<List<BandRate>> bands = atCutoff(lake, timer, MODEL_BAND_RATES, cutoff, missing,
+        c -> new BandRate(c.str("model"), c.str("band"), c.longRequired("accounts"), c.longRequired("churners"),
+            c.dbl("churn_rate")));
+
+    String evaluatedVersion = metrics.stream()
+        .filter(m -> m.cutoff().equals(cutoff) && m.model().equals(ReportData.CHURN_MODEL) && m.detail() != null)
+        .map(Metric::detail).findFirst().orElse(null);
+    Optional<TrainedModel> model = missing.contains(CHURN_MODELS) ? Optional.empty()
+        : timer.step("read " + CHURN_MODELS, () -> trainedModel(lake.read(CHURN_MODELS).collectAsList(), evaluatedVersion));
+    Optional<DataQuality> quality = missing.contains(LakeTables.RUNS) ? Optional.empty()
+        : timer.step("read runs and quarantine", () -> dataQuality(lake, !missing.contains(LakeTables.QUARANTINE)));
+    return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
+        List.copyOf(missing));
+  }
+
+  /** One row per cutoff x model x metric: if evaluate ran more than once, its latest evaluation wins. */
+  static List<Metric> latestEvaluations(List<Row> rows) {
+    record Evaluated(Metric metric, Instant at) {}
+    Map<String, Evaluated> latest = new LinkedHashMap<>();
+    for (Row r : rows) {
+      Cells c = new Cells(MODEL_EVALUATION, r);
+      Metric m = new Metric(c.dateRequired("cutoff_date"), c.str("model"), c.str("model_detail"), c.str("metric"),
+          c.dbl("value"), c.dbl("ci_low"), c.dbl("ci_high"), c.lng("accounts"), c.lng("churners"), c.integer("horizon_days"));
+      latest.merge(m.cutoff() + "|" + m.model() + "|" + m.metric(), new Evaluated(m, c.instant("evaluated_at")),
+          (old, now) -> now.at() != null && (old.at() == null || now.at().isAfter(old.at())) ? now : old);
+    }
+    return latest.values().stream().map(Evaluated::metric).toList();
+  }
+
+  private static <T> Optional<List<T>> atCutoff(Lake lake, StepTimer timer, String table, LocalDate cutoff,
+      List<String> missing, Function<Cells, T> read) {
+    if (missing.contains(table)) return Optional.empty();
+    return timer.step("read " + table, () -> {
+      Dataset<Row> rows = lake.read(table).filter(col("cutoff_date").equalTo(lit(Date.valueOf(cutoff))));
+      return Optional.of(rows.collectAsList().stream().map(r -> read.apply(new Cells(table, r))).toList());
+    });
+  }
+
+  private static <T> List<T> sorted(List<T> l, Comparator<T> order) {
+    return l.stream().sorted(order).toList();
+  }
+
+  /** The model evaluated at the cutoff when the registry has it, else the current champion. */
+  static Optional<TrainedModel> trainedModel(List<Row> registry, String evaluatedVersion) {
+    Optional<Row> evaluated = registry.stream()
+        .filter(r -> evaluatedVersion != null && evaluatedVersion.equals(new Cells(CHURN_MODELS, r).str("version")))
+        .findFirst();
+    Optional<Row> chosen = evaluated.isPresent() ? evaluated : registry.stream()
+        .filter(r -> "champion".equals(new Cells(CHURN_MODELS, r).str("status")))
+        .max(Comparator.comparing(r -> Objects.requireNonNullElse(new Cells(CHURN_MODELS, r).instant("trained_at"), Instant.EPOCH)));
+    return chosen.map(r -> {
+      Cells c = new Cells(CHURN_MODELS, r);
+      List<Coefficient> coefs = new ArrayList<>();
+      for (Row k : c.rows("coefficients")) {
+        Cells kc = new Cells(CHURN_MODELS + ".coefficients", k);
+        String feature = kc.str("feature");
+        coefs.add(new Coefficient(feature, kc.dblRequired("coefficient"), kc.dblRequired("odds_ratio_per_sd"),
+            FEATURE_DESCRIPTIONS.get(feature)));
+      }
+      return new TrainedModel(c.str("version"), c.str("status"), c.date("as_of_date"), c.instant("trained_at"),
+          c.integer("horizon_days"), c.lng("n_rows"), c.lng("n_churners"), coefs, evaluated.isPresent());
+    });
+  }
+
+  private static Optional<DataQuality> dataQuality(Lake lake, boolean hasQuarantine) {
+    List<Row> latest = lake.read(LakeTables.RUNS).orderBy(col("started_at").desc()).limit(1).collectAsList();
+    if (latest.isEmpty()) return Optional.empty();
+    Cells run = new Cells(LakeTables.RUNS, latest.get(0));
+    String runId = run.str("run_id");
+    Optional<List<QuarantineCount>> breakdown = Optional.empty();
+    if (hasQuarantine) {
+      breakdown = Optional.of(lake.read(LakeTables.QUARANTINE).filter(col("run_id").equalTo(lit(runId)))
+          .groupBy("table_name", "rule", "column_name").count().collectAsList().stream()
+          .map(r -> new QuarantineCount(r.getString(0), r.getString(1), r.getString(2), r.getLong(3)))
+          .sorted(Comparator.comparing(QuarantineCount::table).thenComparing(Comparator.comparingLong(QuarantineCount::rows).reversed())
+              .thenComparing(QuarantineCount::rule))
+          .toList());
+    }
+    return Optional.of(new DataQuality(runId, run.str("command"), run.date("as_of_date"), run.instant("started_at"),
+        run.counts("input_rows"), run.counts("quarantined_rows"), breakdown));
+  }
+
+  /** Typed, null-safe access to a collected row; NaN reads as null, a missing required column fails naming the table. */
+  private record Cells(String table, Row row) {
+    private int index(String name) {
+      return Arrays.asList(row.schema().fieldNames()).indexOf(name);
+    }
+
+    private Object get(String name) {
+      int i = index(name);
+      return i < 0 || row.isNullAt(i) ? null : row.get(i);
+    }
+
+    private Object required(String name) {
+      Object v = get(name);
+      if (v == null) {
+        throw new UserError("lake table " + table + ": " + (index(name) < 0 ? "missing column " : "null in column ") + name);
+      }
+      return v;
+    }
+
+    String str(String name) {
+      Object v = get(name);
+      return v == null ? null : v.toString();
+    }
+
+    Double dbl(String name) {
+      Object v = get(name);
+      if (v == null) return null;
+      double d = ((Number) v).doubleValue();
+      return Double.isNaN(d) ? null : d;
+    }
+
+    double dblRequired(String name) {
+      return ((Number) required(name)).doubleValue();
+    }
+
+    Long lng(String name) {
+      Object v = get(name);
+      return v == null ? null : ((Number) v).longValue();
+    }
+
+    long longRequired(String name) {
+      return ((Number) required(name)).longValue();
+    }
+
+    Integer integer(String name) {
+      Object v = get(name);
+      return v == null ? null : ((Number) v).intValue();
+    }
+
+    int intRequired(String name) {
+      return ((Number) required(name)).intValue();
+    }
+
+    LocalDate date(String name) {
+      Object v = get(name);
+      if (v == null) return null;
+      if (v instanceof Date d) return d.toLocalDate();
+      if (v instanceof LocalDate d) return d;
+      return LocalDate.parse(v.toString());
+    }
+
+    LocalDate dateRequired(String name) {
+      required(name);
+      return date(name);
+    }
+
+    Instant instant(String name) {
+      Object v = get(name);
+      if (v == null) return null;
+      if (v instanceof Timestamp t) return t.toInstant();
+      if (v instanceof Instant i) return i;
+      return Instant.parse(v.toString());
+    }
+
+    List<Row> rows(String name) {
+      Object v = get(name);
+      if (v == null) return List.of();
+      return row.getList(index(name));
+    }
+
+    /** A MAP<STRING, BIGINT> column as a table-name-sorted map. */
+    Map<String, Long> counts(String name) {
+      Object v = get(name);
+      if (v == null) return Map.of();
+      Map<String, Long> out = new TreeMap<>();
+      row.<String, Object>getJavaMap(index(name)).forEach((k, n) -> out.put(k, n == null ? 0L : ((Number) n).longValue()));
+      return out;
+    }
+  }
+}

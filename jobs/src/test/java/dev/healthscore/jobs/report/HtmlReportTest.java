@@ -1,0 +1,107 @@
+package dev.healthscore.jobs.report;
+
+import static dev.healthscore.jobs.report.ReportCommandTest.section;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.healthscore.jobs.report.ReportData.BandRate;
+import dev.healthscore.jobs.report.ReportData.Coefficient;
+import dev.healthscore.jobs.report.ReportData.DataQuality;
+import dev.healthscore.jobs.report.ReportData.Metric;
+import dev.healthscore.jobs.report.ReportData.QuarantineCount;
+import dev.healthscore.jobs.report.ReportData.TrainedModel;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The renderer alone (no Spark): escaping, the verdict's wording, single-cutoff and edge cases. */
+class HtmlReportTest {
+  static final LocalDate CUTOFF = LocalDate.parse("2024-09-30");
+  static final String EVIL = "<script>alert('x')</script>&\"";
+
+  static Metric metric(LocalDate c, String model, String metric, Double v, Double lo, Double hi) {
+    return new Metric(c, model, model.equals("best_feature") ? EVIL : null, metric, v, lo, hi, 1000L, 100L, 90);
+  }
+
+  /** One cutoff; every free-text field (lake path, feature, model detail, version, run id, table, rule) carries markup. */
+  static ReportData hostile() {
+    List<Metric> m = new ArrayList<>();
+    m.add(metric(CUTOFF, "churn_model", "auc", 0.75, 0.70, 0.80));
+    m.add(metric(CUTOFF, "health_score", "auc", 0.72, 0.66, 0.78));
+    m.add(metric(CUTOFF, "best_feature", "auc", 0.70, null, null));
+    return new ReportData("/lake/" + EVIL, Instant.parse("2024-10-01T06:00:00Z"), CUTOFF, List.of(CUTOFF), m,
+        Optional.of(List.of()), Optional.empty(), Optional.empty(),
+        Optional.of(List.of(new BandRate("health_score", EVIL, 10, 1, 0.1))),
+        Optional.of(new TrainedModel("v" + EVIL, "champion", CUTOFF, null, 90, 100L, 10L,
+            List.of(new Coefficient(EVIL, 0.5, 1.65, "what " + EVIL + " means")), false)),
+        Optional.of(new DataQuality("run" + EVIL, "nightly", CUTOFF, null, Map.of(EVIL, 10L), Map.of(EVIL, 1L),
+            Optional.of(List.of(new QuarantineCount(EVIL, "rule" + EVIL, "col" + EVIL, 1))))),
+        List.of("model_calibration", "model_roc"));
+  }
+
+  @Test
+  void everyTextIsEscaped() {
+    String html = HtmlReport.render(hostile());
+    assertFalse(html.contains("<script"), "unescaped markup in the report");
+    assertFalse(html.contains("alert('x')"), "unescaped quote");
+    String escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;";
+    assertTrue(html.contains("lake <code>/lake/" + escaped + "</code>"));                                  // header
+    assertTrue(html.contains("<th>Best single measure (" + escaped + ")</th>"));                             // comparison
+    assertEquals(List.of(escaped), ReportCommandTest.textsOfClass(section(html, "signals"), "label"));          // signal label
+    assertTrue(html.contains("<dt>" + escaped + "</dt><dd>what " + escaped + " means"));                     // glossary
+    assertTrue(html.contains("Model <code>v" + escaped + "</code> (champion)"));
+    assertTrue(html.contains("(run <code>run" + escaped + "</code>)"));
+    assertTrue(html.contains("<tr><td>" + escaped + "</td><td>rule" + escaped + "</td><td>col" + escaped + "</td>"));
+    assertEquals(List.of(escaped), ReportCommandTest.textsOfClass(section(html, "bands"), "tick-strong"));      // band name
+  }
+
+  @Test
+  void singleCutoff_emptyAndMissingSections() {
+    String html = HtmlReport.render(hostile());
+    String h = section(html, "headline");
+    assertTrue(h.contains("<div class=\"kpi-value\">\u2013</div><div class=\"kpi-sub\">only one cutoff evaluated so far</div>"), h);
+    assertTrue(h.contains("with AUC 0.750 (95% CI 0.700\u20130.800)."), h); // no lift, no capacity, no trend in the lead
+    // overlapping intervals: the verdict says the gap may be noise
+    assertTrue(h.contains("The churn model ranks churners somewhat better than the rule-based health score (AUC 0.750 vs 0.720), "
+        + "but the 95% intervals overlap, so the gap may be noise."), h);
+    assertTrue(section(html, "gains").contains("Not available: model_gains has no rows for cutoff 2024-09-30."));
+    assertTrue(section(html, "roc").contains("Not available: the lake has no model_roc table."));
+    assertTrue(section(html, "calibration").contains("Not available: the lake has no model_calibration table."));
+  }
+
+  @Test
+  void verdict_eachCase() {
+    assertEquals("The rule-based health score ranks churners clearly better than the churn model (AUC 0.650 vs 0.800; "
+        + "the 95% intervals do not overlap).", verdict(0.65, 0.60, 0.70, 0.80, 0.75, 0.85));
+    assertEquals("The churn model does not rank churners better than the rule-based health score (AUC 0.700 vs 0.720); "
+        + "the 95% intervals overlap.", verdict(0.70, 0.65, 0.75, 0.72, 0.68, 0.76));
+    assertEquals("The churn model ranks churners somewhat better than the rule-based health score (AUC 0.800 vs 0.700).",
+        verdict(0.80, null, null, 0.70, null, null));
+  }
+
+  private static String verdict(double a, Double alo, Double ahi, double r, Double rlo, Double rhi) {
+    ReportData d = new ReportData("/l", Instant.EPOCH, CUTOFF, List.of(CUTOFF),
+        List.of(metric(CUTOFF, "churn_model", "auc", a, alo, ahi), metric(CUTOFF, "health_score", "auc", r, rlo, rhi)),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    return HtmlReport.verdict(d).orElseThrow();
+  }
+
+  @Test
+  void numberFormats() {
+    assertEquals("0.009%", Html.share(15 / 167000.0));
+    assertEquals("0.10%", Html.share(0.001));
+    assertEquals("1.2%", Html.share(0.0123));
+    assertEquals("0%", Html.share(0));
+    assertEquals("1.25", Html.plain(1.25));
+    assertEquals("2", Html.plain(2.0));
+    assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), new Scale(0, 1, 0, 100).ticks(5));
+    assertEquals(0.25, Scale.niceCeil(0.23, 5), 1e-12);
+    assertEquals(50.0, new Scale(0, 1, 0, 100).at(0.5), 1e-12);
+    assertEquals(100.0, new Scale(0, 1, 100, 0).at(0), 1e-12); // y axes run upwards
+  }
+}
