@@ -86,8 +86,11 @@ def cluster(spark_env, tmp_path_factory, record_timing):
 
 
 def events(event_log_dir: Path) -> list[dict]:
+    """The application's event log: one JSON event a line, in one file or (Spark 4's
+    default) rolled over events_<n>_<app> files in an eventlog_v2_<app> directory."""
     (log,) = [p for p in event_log_dir.iterdir() if not p.name.startswith(".")]
-    return [json.loads(line) for line in log.read_text().splitlines()]
+    files = sorted(log.glob("events_*"), key=lambda f: int(f.name.split("_")[1])) if log.is_dir() else [log]
+    return [json.loads(line) for f in files for line in f.read_text().splitlines()]
 
 
 def test_nightly_on_standalone_cluster_matches_local_mode(cluster, submit, small_warehouse, local_lake,
@@ -96,13 +99,15 @@ def test_nightly_on_standalone_cluster_matches_local_mode(cluster, submit, small
     event_log.mkdir()
     took = submit(cluster["url"], "nightly", "--warehouse", str(small_warehouse), "--lake", str(lake),
                   "--as-of", AS_OF, log=tmp_path / "nightly-cluster.log",
-                  conf={"spark.executor.memory": "1g", "spark.cores.max": "1",
-                        "spark.eventLog.enabled": "true", "spark.eventLog.dir": event_log.as_uri()})
+                  conf={"spark.app.name": "healthscore-nightly-on-cluster", "spark.executor.memory": "1g",
+                        "spark.cores.max": "1",
+                        "spark.eventLog.enabled": "true", "spark.eventLog.dir": event_log.as_uri(),
+                        "spark.eventLog.compress": "false"})
     record_timing(f"spark-submit nightly on the standalone cluster ({cluster['url']})", took)
 
     # The master ran our application to completion ...
     apps = get_json(cluster["master_json"])["completedapps"]
-    assert [(a["name"], a["state"]) for a in apps] == [("healthscore nightly", "FINISHED")]
+    assert [(a["name"], a["state"]) for a in apps] == [("healthscore-nightly-on-cluster", "FINISHED")]
     app_id = apps[0]["id"]
     # ... the worker launched an executor process for it (its own JVM, its own log dir) ...
     worker = get_json(cluster["worker_json"])

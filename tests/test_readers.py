@@ -78,6 +78,6 @@ def test_delta_rs_table_metadata(local_lake):
 
 def test_delta_rs_partition_filter_reads_one_date(local_lake):
     table = DeltaTable(str(local_lake / "account_health"))
-    one_day = table.to_pyarrow_table(partitions=[("as_of_date", "=", AS_OF)])
-    none = table.to_pyarrow_table(partitions=[("as_of_date", "=", "2024-06-29")])
+    one_day = table.to_pyarrow_table(filters=[("as_of_date", "=", dt.date.fromisoformat(AS_OF))])
+    none = table.to_pyarrow_table(filters=[("as_of_date", "=", dt.date(2024, 6, 29))])
     assert one_day.num_rows == len(delta_rows(local_lake / "account_health")) and none.num_rows == 0

@@ -64,7 +64,7 @@ DEFAULT_ARGS = {
     "owner": "data-engineering",
     "retries": 2,
     "retry_delay": dt.timedelta(minutes=5),
-    "retry_exponential_backoff": True,
+    "retry_exponential_backoff": 2.0,  # a multiplier in Airflow 3 (True would mean 1.0: no back-off)
     "max_retry_delay": dt.timedelta(minutes=30),
     "execution_timeout": dt.timedelta(hours=3),
 }

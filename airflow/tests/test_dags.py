@@ -34,7 +34,7 @@ def test_nightly_dag_shape(airflow_home):
         assert "var.value.get('healthscore_jar')" in task.application
         assert task.execution_timeout == dt.timedelta(hours=3)
     nightly = dag.get_task("nightly")
-    assert nightly.retries == 2 and nightly.retry_exponential_backoff
+    assert nightly.retries == 2 and nightly.retry_exponential_backoff == 2.0
     assert nightly.retry_delay == dt.timedelta(minutes=5) and nightly.max_retry_delay == dt.timedelta(minutes=30)
     assert dag.get_task("quality_gate").retries == 0  # a failed gate is a finding, not a flake
     assert nightly.application_args[:2] == ["nightly", "--warehouse"]
@@ -85,6 +85,24 @@ def test_nightly_dag_runs_spark_submit_for_one_date(nightly_run):
     runs = DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist()
     assert [r["command"] for r in runs] == ["nightly"]
     assert dict(runs[0]["quarantined_rows"])["invoices"] == 2
+
+
+def test_nightly_retries_back_off_exponentially(nightly_run):
+    # Airflow's own retry arithmetic on the task instance of the real run: the delay doubles
+    # (plus Airflow's deterministic jitter of up to 100 %) and is capped at max_retry_delay.
+    from airflow import settings
+    from airflow.serialization.serialized_objects import DagSerialization
+    dag = DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dagbag().get_dag("healthscore_nightly")))
+    session = settings.Session()
+    ti = nightly_run["run"].get_task_instance("nightly", session=session)
+    ti.task = dag.get_task("nightly")
+    minutes = []
+    for attempt in (1, 2, 3, 4):
+        ti.try_number = attempt
+        minutes.append((ti.next_retry_datetime() - ti.end_date).total_seconds() / 60)
+    session.rollback()
+    assert 5 <= minutes[0] < 10 and 10 <= minutes[1] < 20 and 20 <= minutes[2] <= 30, minutes
+    assert minutes[3] == 30, minutes
 
 
 def test_quality_gate_fails_the_run_when_quarantine_is_over_the_limit(nightly_run, capfd):
