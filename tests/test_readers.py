@@ -5,6 +5,7 @@ DeltaKernelReadTest.)"""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 
 import pytest
@@ -30,6 +31,7 @@ def spark(spark_env, spark_jar):
                .getOrCreate())
     yield session
     session.stop()
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # no INFO line into pytest's closed streams at exit
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)

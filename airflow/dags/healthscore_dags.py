@@ -15,7 +15,11 @@ Variables (defaults in brackets):
                          optional spark-defaults-style file passed as --properties-file
                          (executor/driver memory, shuffle partitions ...) [none]
   healthscore_start_date first date to schedule, YYYY-MM-DD [2024-01-01]; catchup backfills from it.
-                         Read when the DAG is parsed, so set it as AIRFLOW_VAR_HEALTHSCORE_START_DATE.
+  healthscore_nightly_cron
+                         when the nightly run of day T starts, after T ended (UTC) [0 2 * * *];
+                         the weekly run starts Sundays at 04:00 UTC.
+                         Both read when the DAG file is parsed, so set them as environment
+                         variables (AIRFLOW_VAR_HEALTHSCORE_START_DATE, ..._NIGHTLY_CRON).
   healthscore_max_quarantine_share, healthscore_max_account_drop, healthscore_max_input_drop
                          quality-gate limits [the config's quality section]
 Connection:
@@ -28,7 +32,7 @@ import datetime as dt
 import os
 
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sdk import DAG
+from airflow.sdk import DAG, CronDataIntervalTimetable
 
 MAIN_CLASS = "dev.healthscore.jobs.cli.Main"
 SPARK_CONN = "healthscore_spark"
@@ -40,6 +44,15 @@ def _start_date() -> dt.datetime:
     day = dt.date.fromisoformat(os.environ.get("AIRFLOW_VAR_HEALTHSCORE_START_DATE", "2024-01-01"))
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
+
+# Each run covers a data interval and starts when it is over, whatever the deployment's
+# create_cron_data_intervals says: the nightly run of day T ({{ ds }}) starts after T ended,
+# once the day's warehouse loads have landed.
+NIGHTLY_SCHEDULE = CronDataIntervalTimetable(
+    os.environ.get("AIRFLOW_VAR_HEALTHSCORE_NIGHTLY_CRON", "0 2 * * *"), timezone="UTC")
+WEEKLY_SCHEDULE = CronDataIntervalTimetable("0 4 * * 0", timezone="UTC")
+# The weekly run trains as of the last day completed before it starts (not the week's first).
+LAST_COMPLETE_DAY = "{{ macros.ds_add(data_interval_end | ds, -1) }}"
 
 # Templated at run time, so a Variable change needs no DAG redeploy and params can override it.
 JAR = "{{ params.jar or var.value.get('healthscore_jar') }}"
@@ -88,7 +101,7 @@ def healthscore_task(task_id: str, *args: str, **kwargs) -> SparkSubmitOperator:
 with DAG(
     dag_id="healthscore_nightly",
     description="Validate the warehouse, score every active account as of the run date, gate on data quality.",
-    schedule="@daily",
+    schedule=NIGHTLY_SCHEDULE,
     start_date=_start_date(),
     catchup=True,  # backfills: one run per missed day, oldest first
     max_active_runs=1,  # trends read earlier dates: run them in order
@@ -110,7 +123,7 @@ with DAG(
 with DAG(
     dag_id="healthscore_weekly_train",
     description="Retrain the churn model as of the run date and refresh the accuracy review.",
-    schedule="@weekly",
+    schedule=WEEKLY_SCHEDULE,
     start_date=_start_date(),
     catchup=False,  # retraining for every missed week is pointless: train on the latest data
     max_active_runs=1,
@@ -119,7 +132,7 @@ with DAG(
     tags=["healthscore"],
 ) as weekly_dag:
     train = healthscore_task(
-        "train", "train", "--warehouse", WAREHOUSE, "--lake", LAKE, "--as-of", "{{ ds }}", CONFIG_ARGS)
+        "train", "train", "--warehouse", WAREHOUSE, "--lake", LAKE, "--as-of", LAST_COMPLETE_DAY, CONFIG_ARGS)
     evaluate = healthscore_task(
-        "evaluate", "evaluate", "--warehouse", WAREHOUSE, "--lake", LAKE, "--as-of", "{{ ds }}", CONFIG_ARGS)
+        "evaluate", "evaluate", "--warehouse", WAREHOUSE, "--lake", LAKE, "--as-of", LAST_COMPLETE_DAY, CONFIG_ARGS)
     train >> evaluate

@@ -14,6 +14,19 @@ from deltalake import DeltaTable
 T = RUN_DATE.date()
 
 
+def scheduled_runs(dag, n: int):
+    """The first n runs the scheduler would create, by Airflow's own timetable arithmetic."""
+    from airflow.serialization.encoders import coerce_to_core_timetable
+    from airflow.timetables.base import TimeRestriction
+    timetable, runs, last = coerce_to_core_timetable(dag.timetable), [], None
+    for _ in range(n):
+        info = timetable.next_dagrun_info(last_automated_data_interval=last,
+                                          restriction=TimeRestriction(earliest=dag.start_date, latest=None, catchup=True))
+        runs.append(info)
+        last = info.data_interval
+    return runs
+
+
 def test_dags_import_without_errors(airflow_home):
     bag = dagbag()
     assert bag.import_errors == {}
@@ -27,7 +40,11 @@ def test_nightly_dag_shape(airflow_home):
     assert dag.get_task("quality_gate").upstream_task_ids == {"nightly"}
     assert dag.catchup is True
     assert dag.max_active_runs == 1
-    assert dag.schedule == "@daily"
+    # one run per UTC day T, {{ ds }} = T, starting at 02:00 after T ended; catchup from the start date
+    runs = scheduled_runs(dag, 3)
+    assert [r.logical_date.date() for r in runs] == [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
+    assert all(r.run_after == r.logical_date + dt.timedelta(days=1) for r in runs)
+    assert all(r.run_after.hour == 2 and r.run_after.tzinfo.utcoffset(r.run_after) == dt.timedelta(0) for r in runs)
     for task in dag.tasks:
         assert task._conn_id == "healthscore_spark"  # private in the provider
         assert task._java_class == "dev.healthscore.jobs.cli.Main"
@@ -49,13 +66,18 @@ def test_weekly_dag_shape(airflow_home):
     dag = dagbag().get_dag("healthscore_weekly_train")
     assert [t.task_id for t in dag.topological_sort()] == ["train", "evaluate"]
     assert dag.get_task("evaluate").upstream_task_ids == {"train"}
-    assert dag.schedule == "@weekly"
     assert dag.catchup is False
     assert dag.max_active_runs == 1
+    # Sundays 04:00 UTC, as of the Saturday before (the last complete day)
+    (first,) = scheduled_runs(dag, 1)
+    assert first.run_after == dt.datetime(2024, 1, 14, 4, tzinfo=dt.timezone.utc)
+    env = dag.get_template_env()
+    from airflow.sdk.execution_time import macros
     for name in ("train", "evaluate"):
         args = dag.get_task(name).application_args
-        assert args[0] == name and "{{ ds }}" in args
-        assert "--warehouse" in args and "--lake" in args
+        assert args[:2] == [name, "--warehouse"] and "--lake" in args
+        as_of = args[args.index("--as-of") + 1]
+        assert env.from_string(as_of).render(data_interval_end=first.data_interval.end, macros=macros) == "2024-01-13"
 
 
 def active_accounts_at(warehouse, day: dt.date) -> set[str]:
