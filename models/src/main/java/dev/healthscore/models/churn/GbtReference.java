@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,14 +20,16 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * A tuned gradient-boosted trees model on exactly the same rows and inputs as the churn model:
  * the yardstick the project measures its logistic model against ("ranks as well as GBT?").
- * Tuned on the same out-of-time validation snapshots (depth × learning rate), refitted on all
- * rows. Used by evaluate only; its scores are ranked, never shown as probabilities.
+ * Tuned on the same out-of-time validation snapshots (tree depth, and the number of trees by
+ * early stopping on the held-out loss), refitted on all rows. Used by evaluate only; its
+ * scores are ranked, never shown as probabilities.
  */
 public final class GbtReference {
   public static final String SCORE = "gbt_score";
   static final int[] DEPTHS = {3, 5};
-  static final double[] STEPS = {0.05, 0.1};
-  static final int TREES = 80;
+  static final double STEP = 0.1;
+  static final int MAX_TREES = 150;
+  private static final String HELD_OUT = "__held_out";
 
   private final PipelineModel model;
   private final String setting;
@@ -46,29 +49,38 @@ public final class GbtReference {
     int partitions = Math.max(1, labelled.sparkSession().sparkContext().defaultParallelism());
     Dataset<Row> rows = labelled.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
     ChurnTrainer.Inputs inputs = ChurnTrainer.Inputs.of(rows, cfg);
-    Dataset<Row> fold = TrainingSet.onDates(rows, trainDates);
-    Dataset<Row> valid = TrainingSet.onDates(rows, validationDates);
+    // the fold and the held-out snapshots in one frame: GBT stops adding trees when the
+    // held-out loss stops improving, so the number of trees is tuned too
+    Object[] valid = validationDates.stream().map(java.sql.Date::valueOf).toArray();
+    Dataset<Row> foldAndValid = TrainingSet.onDates(rows, concat(trainDates, validationDates))
+        .withColumn(HELD_OUT, col(TrainingSet.SNAPSHOT).isin(valid));
+    Dataset<Row> held = TrainingSet.onDates(rows, validationDates);
     double bestAuc = -1;
     int bestDepth = DEPTHS[0];
-    double bestStep = STEPS[0];
+    int bestTrees = MAX_TREES;
     for (int depth : DEPTHS) {
-      for (double step : STEPS) {
-        PipelineModel m = pipeline(cfg, inputs, depth, step).fit(fold);
-        List<Row> r = m.transform(valid).select(vector_to_array(col("probability"), "float64").getItem(1), col(TrainingSet.LABEL))
-            .collectAsList();
-        double auc = BinaryMetrics.of(r.stream().mapToDouble(x -> x.getDouble(0)).toArray(),
-            r.stream().mapToDouble(x -> x.getDouble(1)).toArray()).auc();
-        StepTimer.log("  gbt depth=%d step=%s: validation AUC %.4f", depth, step, auc);
-        if (auc > bestAuc) {
-          bestAuc = auc;
-          bestDepth = depth;
-          bestStep = step;
-        }
+      PipelineModel m = pipeline(cfg, inputs, depth, MAX_TREES, true).fit(foldAndValid);
+      int trees = ((GBTClassificationModel) m.stages()[m.stages().length - 1]).getNumTrees();
+      List<Row> r = m.transform(held).select(vector_to_array(col("probability"), "float64").getItem(1), col(TrainingSet.LABEL))
+          .collectAsList();
+      double auc = BinaryMetrics.of(r.stream().mapToDouble(x -> x.getDouble(0)).toArray(),
+          r.stream().mapToDouble(x -> x.getDouble(1)).toArray()).auc();
+      StepTimer.log("  gbt depth=%d step=%s: %d trees (early stopping), validation AUC %.4f", depth, STEP, trees, auc);
+      if (auc > bestAuc) {
+        bestAuc = auc;
+        bestDepth = depth;
+        bestTrees = trees;
       }
     }
-    PipelineModel all = pipeline(cfg, inputs, bestDepth, bestStep).fit(rows);
+    PipelineModel all = pipeline(cfg, inputs, bestDepth, bestTrees, false).fit(rows);
     rows.unpersist();
-    return new GbtReference(all, "depth=" + bestDepth + " step=" + bestStep + " trees=" + TREES);
+    return new GbtReference(all, "depth=" + bestDepth + " step=" + STEP + " trees=" + bestTrees);
+  }
+
+  private static List<LocalDate> concat(List<LocalDate> a, List<LocalDate> b) {
+    List<LocalDate> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   /** Adds {@link #SCORE} (higher = more likely to churn), keeping the input columns. */
@@ -79,11 +91,13 @@ public final class GbtReference {
     return model.transform(rows).select(out.toArray(org.apache.spark.sql.Column[]::new));
   }
 
-  private static Pipeline pipeline(ChurnModelConfig cfg, ChurnTrainer.Inputs inputs, int depth, double step) {
+  private static Pipeline pipeline(ChurnModelConfig cfg, ChurnTrainer.Inputs inputs, int depth, int trees, boolean earlyStop) {
     List<PipelineStage> stages = new ArrayList<>(ChurnPipeline.preprocessing(cfg, inputs.numeric(), inputs.indicators(),
         inputs.levels()));
-    stages.add(new GBTClassifier().setFeaturesCol(ChurnPipeline.FEATURES).setLabelCol(TrainingSet.LABEL)
-        .setMaxDepth(depth).setStepSize(step).setMaxIter(TREES).setSubsamplingRate(0.8).setSeed(42));
+    GBTClassifier gbt = new GBTClassifier().setFeaturesCol(ChurnPipeline.FEATURES).setLabelCol(TrainingSet.LABEL)
+        .setMaxDepth(depth).setStepSize(STEP).setMaxIter(trees).setSubsamplingRate(0.8).setSeed(42);
+    if (earlyStop) gbt = gbt.setValidationIndicatorCol(HELD_OUT).setValidationTol(0.001);
+    stages.add(gbt);
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }
 }
