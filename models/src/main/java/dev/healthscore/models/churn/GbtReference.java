@@ -96,7 +96,7 @@ public final class GbtReference {
         inputs.levels()));
     GBTClassifier gbt = new GBTClassifier().setFeaturesCol(ChurnPipeline.FEATURES).setLabelCol(TrainingSet.LABEL)
         .setMaxDepth(depth).setStepSize(STEP).setMaxIter(trees).setSubsamplingRate(0.8).setSeed(42);
-    if (earlyStop) gbt = gbt.setValidationIndicatorCol(HELD_OUT).setValidationTol(0.001);
+    if (earlyStop) gbt = (GBTClassifier) gbt.setValidationIndicatorCol(HELD_OUT).set(gbt.validationTol(), 0.001);
     stages.add(gbt);
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }
