@@ -21,7 +21,7 @@ public final class ReportJob {
     StepTimer.log("report: cutoff %s (%d cutoffs, %d models), %,d bytes written to %s", data.cutoff(), data.cutoffs().size(),
         data.models().size(), html.getBytes(StandardCharsets.UTF_8).length, out.toAbsolutePath());
     if (!data.missingTables().isEmpty()) {
-      StepTimer.log("report: not in the lake (sections say \\"not available\\"): %s", String.join(", ", data.missingTables()));
+      StepTimer.log("report: not in the lake (sections say \"not available\"): %s", String.join(", ", data.missingTables()));
     }
     return data;
   }
