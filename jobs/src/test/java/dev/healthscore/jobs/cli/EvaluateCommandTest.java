@@ -54,6 +54,7 @@ class EvaluateCommandTest {
     long churners = auc.getAs("churners");
     assertTrue(churners > 0 && churners < accounts);
 
+    long before = eval.count();
     // gains: deciles add up to the accounts and churners; the last cumulative capture share is 1
     Row sums = table(lake, "model_gains").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'")
         .selectExpr("sum(accounts)", "sum(churners)", "max(cumulative_capture_share)", "count(*)").first();
@@ -70,14 +71,24 @@ class EvaluateCommandTest {
     assertEquals(10, table(lake, "model_calibration").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count());
     assertTrue(table(lake, "model_roc").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count() > 2);
 
-    // re-running replaces the same cutoffs: same row counts, the new run's id only
-    long before = eval.count();
+    // re-running replaces the cutoffs it evaluates, and only those: a second run with one
+    // cutoff (and no GBT) rewrites 2025-05-31 and leaves 2025-04-30 as it was
+    String firstRun = eval.select("run_id").first().getString(0);
+    long older = eval.filter("cutoff_date = DATE'2025-04-30'").count();
+    long gbtRows = eval.filter("model = 'gbt_reference'").count();
+    String second = config.replace(".yaml", "-second.yaml");
+    Files.writeString(Path.of(second), Files.readString(Path.of(config)).replace("cutoffs: 2", "cutoffs: 1")
+        .replace("reference_gbt: latest", "reference_gbt: none"));
+    args[args.length - 1] = second;
     assertEquals(0, CliTestSupport.run(args).exitCode());
     Dataset<Row> again = table(lake, "model_evaluation");
-    assertEquals(before, again.count());
-    assertEquals(1, again.select("run_id").distinct().count());
+    assertEquals(before - gbtRows, again.count());
+    assertEquals(older, again.filter("cutoff_date = DATE'2025-04-30' AND run_id = '" + firstRun + "'").count());
+    assertEquals(0, again.filter("cutoff_date = DATE'2025-05-31' AND run_id = '" + firstRun + "'").count());
+    assertEquals(0, again.filter("model = 'gbt_reference'").count());
     assertEquals(value, again.filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model' AND metric = 'auc'")
         .first().<Double>getAs("value"), 1e-12, "same data, same seed, same AUC");
+    assertEquals(0, table(lake, "model_gains").filter("cutoff_date = DATE'2025-05-31' AND model = 'gbt_reference'").count());
 
     // the report renders real evaluate output
     Path html = TestSpark.tempDir("report").resolve("accuracy.html");
