@@ -11,9 +11,14 @@ import dev.healthscore.models.alerts.HealthAlerts;
 import dev.healthscore.models.rollup.AccountHierarchy;
 import dev.healthscore.models.rollup.HealthBySegment;
 import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -34,7 +39,7 @@ public final class AlertsAndRollups {
 
   static Result write(RunContext ctx, AlertsConfig cfg) {
     StepTimer timer = ctx.timer();
-    List<java.time.LocalDate> t = List.of(ctx.asOf());
+    List<LocalDate> t = List.of(ctx.asOf());
     // the date just written, read back (partition pruned) and kept: three tables are computed from it
     Dataset<Row> health = ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()).persist();
     try {
@@ -46,19 +51,24 @@ public final class AlertsAndRollups {
       timer.step("write account_hierarchy_health", () -> ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH,
           NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx), t, HIERARCHY_DOC));
 
+      // the feed and the flagged hierarchy rows are small: one collect each for the summary
       Map<String, Long> perReason = new LinkedHashMap<>();
       HealthAlerts.REASONS.forEach(r -> perReason.put(r, 0L));
-      alerts.groupBy("alert_reason").count().collectAsList().forEach(r -> perReason.put(r.getString(0), r.getLong(1)));
+      Set<String> alerted = new HashSet<>();
+      for (Row r : alerts.select("account_id", "alert_reason").collectAsList()) {
+        perReason.merge(r.getString(1), 1L, Long::sum);
+        alerted.add(r.getString(0));
+      }
       long total = perReason.values().stream().mapToLong(Long::longValue).sum();
-      long accounts = alerts.select("account_id").distinct().count();
+      long accounts = alerted.size();
 
-      Map<String, Long> issues = new LinkedHashMap<>();
-      Dataset<Row> flagged = ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf())
-          .filter(col("hierarchy_issue").isNotNull());
-      flagged.groupBy("hierarchy_issue").count().orderBy("hierarchy_issue").collectAsList()
-          .forEach(r -> issues.put(r.getString(0), r.getLong(1)));
-      List<String> examples = flagged.orderBy("top_account_id").limit(5).collectAsList().stream()
-          .map(r -> r.<String>getAs("top_account_id")).toList();
+      Map<String, Long> issues = new TreeMap<>();
+      List<String> examples = new ArrayList<>();
+      for (Row r : ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf()).filter(col("hierarchy_issue").isNotNull())
+          .select("top_account_id", "hierarchy_issue").orderBy("top_account_id").collectAsList()) {
+        issues.merge(r.getString(1), 1L, Long::sum);
+        if (examples.size() < 5) examples.add(r.getString(0));
+      }
       return new Result(total, accounts, perReason, issues, examples);
     } finally {
       health.unpersist();
