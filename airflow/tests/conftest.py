@@ -1,63 +1,73 @@
-"""Fixtures for the Airflow tests: a real Airflow home with its metadata DB, a small
-generated warehouse, and the packaged spark-submit jar."""
+"""Fixtures for the Airflow tests: a real Airflow home with its metadata DB, the DAG
+settings as a deployment gives them (Variables and the Spark connection as AIRFLOW_VAR_* /
+AIRFLOW_CONN_* environment variables), and one real nightly DAG run shared by the tests
+that look at its outcome. The jar, Spark and the warehouse come from the root conftest.py."""
 from __future__ import annotations
 
-import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
-SPARK_HOME = Path(__import__("pyspark").__file__).parent
-
-
-def spark_jar() -> str:
-    jars = glob.glob(str(ROOT / "jobs" / "target" / "healthscore-jobs-*-spark.jar"))
-    if not jars:
-        subprocess.run(["mvn", "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
-        jars = glob.glob(str(ROOT / "jobs" / "target" / "healthscore-jobs-*-spark.jar"))
-    return jars[0]
+from dag_support import BAD_INVOICES, DAGS, RUN_DATE, dagbag
 
 
 @pytest.fixture(scope="session")
-def airflow_home(tmp_path_factory) -> Path:
-    """A fresh AIRFLOW_HOME whose DAG folder is ours; the metadata DB is migrated once."""
+def airflow_home(tmp_path_factory, spark_env, record_timing) -> Path:
+    """A fresh AIRFLOW_HOME whose DAG folder is ours; the metadata DB is migrated once.
+    Set before Airflow is first imported in this process (the tests import it lazily)."""
     home = tmp_path_factory.mktemp("airflow_home")
     os.environ.update({
+        **{k: spark_env[k] for k in ("SPARK_HOME", "SPARK_CONF_DIR", "SPARK_LOCAL_IP", "PATH")},
         "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "airflow" / "dags"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "SPARK_HOME": str(SPARK_HOME),
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
     })
-    subprocess.run([str(VENV_BIN / "airflow"), "db", "migrate"], check=True, capture_output=True, timeout=600)
+    started = time.monotonic()
+    subprocess.run([str(Path(sys.executable).parent / "airflow"), "db", "migrate"],
+                   check=True, capture_output=True, timeout=600)
+    record_timing("airflow db migrate", time.monotonic() - started)
     return home
 
 
 @pytest.fixture(scope="session")
-def small_warehouse(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("warehouse")
-    subprocess.run([str(ROOT / "bin" / "healthscore"), "generate", "--out", str(out), "--accounts", "60",
-                    "--months", "8", "--seed", "11"], check=True, timeout=900,
-                   env={**os.environ, "HEALTHSCORE_MEMORY": "2g"})
-    return out
+def warehouse_with_bad_rows(small_warehouse, tmp_path_factory) -> Path:
+    """A copy of the shared warehouse (about 2 MB) with BAD_INVOICES in one more Parquet file."""
+    wh = tmp_path_factory.mktemp("bad_warehouse") / "wh"
+    shutil.copytree(small_warehouse, wh)
+    existing = next((wh / "invoices").glob("*.parquet"))
+    schema = pq.read_schema(existing)
+    pq.write_table(pa.Table.from_pylist(BAD_INVOICES, schema=schema), wh / "invoices" / "part-99999-bad.parquet")
+    return wh
 
 
-@pytest.fixture()
-def healthscore_airflow_env(airflow_home, small_warehouse, tmp_path, monkeypatch):
+@pytest.fixture(scope="session")
+def deployment(airflow_home, spark_jar, warehouse_with_bad_rows, tmp_path_factory):
     """Variables and the Spark connection as environment variables, the way a deployment sets them."""
-    lake = tmp_path / "lake"
-    monkeypatch.setenv("AIRFLOW_VAR_HEALTHSCORE_JAR", spark_jar())
-    monkeypatch.setenv("AIRFLOW_VAR_HEALTHSCORE_WAREHOUSE", str(small_warehouse))
-    monkeypatch.setenv("AIRFLOW_VAR_HEALTHSCORE_LAKE", str(lake))
-    monkeypatch.setenv("AIRFLOW_CONN_HEALTHSCORE_SPARK", json.dumps({
-        "conn_type": "spark", "host": "local[2]",
-        "extra": {"deploy-mode": "client", "spark-binary": "spark-submit"}}))
-    return {"lake": lake, "warehouse": small_warehouse}
+    lake = tmp_path_factory.mktemp("airflow_lake") / "lake"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AIRFLOW_VAR_HEALTHSCORE_JAR", str(spark_jar))
+        mp.setenv("AIRFLOW_VAR_HEALTHSCORE_WAREHOUSE", str(warehouse_with_bad_rows))
+        mp.setenv("AIRFLOW_VAR_HEALTHSCORE_LAKE", str(lake))
+        mp.setenv("AIRFLOW_CONN_HEALTHSCORE_SPARK", json.dumps({
+            "conn_type": "spark", "host": "local[2]",
+            "extra": {"deploy-mode": "client", "spark-binary": "spark-submit"}}))
+        yield {"lake": lake, "warehouse": warehouse_with_bad_rows}
+
+
+@pytest.fixture(scope="session")
+def nightly_run(deployment, record_timing):
+    """One real run of healthscore_nightly for RUN_DATE: every task a spark-submit of the jar."""
+    dag = dagbag().get_dag("healthscore_nightly")
+    started = time.monotonic()
+    run = dag.test(logical_date=RUN_DATE)
+    took = time.monotonic() - started
+    record_timing(f"dag.test of healthscore_nightly for {RUN_DATE.date()} (3 spark-submits)", took)
+    return {"run": run, "took": took, **deployment}

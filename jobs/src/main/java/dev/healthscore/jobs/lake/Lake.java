@@ -69,6 +69,22 @@ public final class Lake {
     if (!existed) setTableComment(table, doc.table());
   }
 
+  /**
+   * Writes {@code rows} as the complete content of the given dates of {@code column} in an
+   * unpartitioned table (small tables keyed by date, e.g. evaluation results per cutoff):
+   * those dates are replaced atomically, others untouched.
+   */
+  public void replaceWhere(String table, Dataset<Row> rows, String column, Collection<LocalDate> dates, TableDoc doc) {
+    String predicate = dates.stream().map(d -> "DATE'" + d + "'")
+        .collect(Collectors.joining(", ", column + " IN (", ")"));
+    boolean existed = exists(table);
+    withComments(rows, doc).write().format("delta").mode(existed ? "overwrite" : "errorifexists")
+        .option("replaceWhere", predicate)
+        .option("mergeSchema", "true")
+        .save(path(table));
+    if (!existed) setTableComment(table, doc.table());
+  }
+
   /** Appends rows (logs such as quarantine and runs). */
   public void append(String table, Dataset<Row> rows, TableDoc doc, String... partitionBy) {
     boolean existed = exists(table);

@@ -1,6 +1,8 @@
 package dev.healthscore.jobs.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.healthscore.features.run.StepTimer;
@@ -12,12 +14,9 @@ import dev.healthscore.models.rollup.AccountHierarchy;
 import dev.healthscore.models.rollup.HealthBySegment;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -51,24 +50,22 @@ public final class AlertsAndRollups {
       timer.step("write account_hierarchy_health", () -> ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH,
           NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx), t, HIERARCHY_DOC));
 
-      // the feed and the flagged hierarchy rows are small: one collect each for the summary
+      // the summary collects counts only: one row per reason, plus the rollup row (reason null) with distinct accounts
       Map<String, Long> perReason = new LinkedHashMap<>();
       HealthAlerts.REASONS.forEach(r -> perReason.put(r, 0L));
-      Set<String> alerted = new HashSet<>();
-      for (Row r : alerts.select("account_id", "alert_reason").collectAsList()) {
-        perReason.merge(r.getString(1), 1L, Long::sum);
-        alerted.add(r.getString(0));
+      long accounts = 0;
+      for (Row r : alerts.rollup("alert_reason").agg(count(lit(1)), countDistinct(col("account_id"))).collectAsList()) {
+        if (r.isNullAt(0)) accounts = r.getLong(2);
+        else perReason.put(r.getString(0), r.getLong(1));
       }
       long total = perReason.values().stream().mapToLong(Long::longValue).sum();
-      long accounts = alerted.size();
 
       Map<String, Long> issues = new TreeMap<>();
-      List<String> examples = new ArrayList<>();
-      for (Row r : ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf()).filter(col("hierarchy_issue").isNotNull())
-          .select("top_account_id", "hierarchy_issue").orderBy("top_account_id").collectAsList()) {
-        issues.merge(r.getString(1), 1L, Long::sum);
-        if (examples.size() < 5) examples.add(r.getString(0));
-      }
+      Dataset<Row> flagged = ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf())
+          .filter(col("hierarchy_issue").isNotNull());
+      flagged.groupBy("hierarchy_issue").count().collectAsList().forEach(r -> issues.put(r.getString(0), r.getLong(1)));
+      List<String> examples = issues.isEmpty() ? List.of() : flagged.select("top_account_id").orderBy("top_account_id")
+          .limit(5).collectAsList().stream().map(r -> r.getString(0)).toList();
       return new Result(total, accounts, perReason, issues, examples);
     } finally {
       health.unpersist();

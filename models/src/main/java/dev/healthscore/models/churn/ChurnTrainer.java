@@ -18,6 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -47,6 +50,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ChurnTrainer {
   static final double AUC_TIE = 0.001;
+  /** Concurrent grid fits. */
+  static final int GRID_THREADS = 4;
 
   private ChurnTrainer() {}
 
@@ -126,23 +131,34 @@ public final class ChurnTrainer {
     Dataset<Row> trainPrepared = weighted(prep.transform(foldTrain), fold, cfg).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> validPrepared = prep.transform(foldValid).persist(StorageLevel.MEMORY_AND_DISK());
     double foldOffset = offset(fold, cfg);
+    // Grid points are fitted concurrently: each optimizer iteration is a small Spark job, so
+    // the fits are bound by job latency, not CPU, and overlap well (as CrossValidator's parallelism).
+    List<double[]> grid = new ArrayList<>();
+    for (double reg : cfg.regParams()) for (double enet : cfg.elasticNetParams()) grid.add(new double[] {reg, enet});
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(grid.size(), GRID_THREADS));
+    List<Future<Object[]>> fits = new ArrayList<>();
+    for (double[] g : grid) {
+      fits.add(pool.submit(() -> {
+        LogisticRegressionModel fit = ChurnPipeline.logistic(cfg, g[0], g[1]).fit(trainPrepared);
+        int iterations = fit.summary().totalIterations();
+        BinaryMetrics bm = validationMetrics(withoutSummary(fit).transform(validPrepared), foldOffset);
+        return new Object[] {bm, iterations};
+      }));
+    }
+    pool.shutdown();
     List<Candidate> candidates = new ArrayList<>();
     Candidate best = null;
     BinaryMetrics bestMetrics = null;
-    for (double reg : cfg.regParams()) {
-      for (double enet : cfg.elasticNetParams()) {
-        LogisticRegressionModel fit = ChurnPipeline.logistic(cfg, reg, enet).fit(trainPrepared);
-        int iterations = fit.summary().totalIterations();
-        LogisticRegressionModel lr = withoutSummary(fit);
-        BinaryMetrics bm = validationMetrics(lr.transform(validPrepared), foldOffset);
-        Candidate c = new Candidate(reg, enet, bm.auc(), bm.topDecileLift());
-        candidates.add(c);
-        StepTimer.log("  regParam=%-7s elasticNet=%-4s validation AUC %.4f, top-decile lift %.2f (%d iterations)",
-            reg, enet, c.auc(), c.topDecileLift(), iterations);
-        if (best == null || better(c, best)) {
-          best = c;
-          bestMetrics = bm;
-        }
+    for (int i = 0; i < grid.size(); i++) {
+      Object[] out = await(fits.get(i));
+      BinaryMetrics bm = (BinaryMetrics) out[0];
+      Candidate c = new Candidate(grid.get(i)[0], grid.get(i)[1], bm.auc(), bm.topDecileLift());
+      candidates.add(c);
+      StepTimer.log("  regParam=%-7s elasticNet=%-4s validation AUC %.4f, top-decile lift %.2f (%d iterations)",
+          c.regParam(), c.elasticNet(), c.auc(), c.topDecileLift(), (int) out[1]);
+      if (best == null || better(c, best)) {
+        best = c;
+        bestMetrics = bm;
       }
     }
     trainPrepared.unpersist();
@@ -178,6 +194,18 @@ public final class ChurnTrainer {
   static LogisticRegressionModel withoutSummary(LogisticRegressionModel m) {
     m.setSummary(scala.Option.empty());
     return m;
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** Higher AUC wins; within {@link #AUC_TIE} the higher top-decile lift wins; else the earlier grid point. */

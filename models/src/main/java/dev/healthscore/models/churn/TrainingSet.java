@@ -25,13 +25,23 @@ public final class TrainingSet {
   private TrainingSet() {}
 
   /**
-   * Snapshot dates, oldest first: the newest is T - horizon (its outcome is complete at T),
-   * then one every {@code snapshotEveryMonths} months back, {@code snapshots()} in all.
+   * Snapshot dates, oldest first: month ends, the newest being the last month end on or before
+   * T - horizon (so its outcome is complete at T), then one every {@code snapshotEveryMonths}
+   * months back, {@code snapshots()} in all. Month ends make the snapshots of different
+   * training dates coincide, so a backtest over many cutoffs computes each date once.
    */
   public static List<LocalDate> snapshotDates(LocalDate asOf, ChurnModelConfig cfg) {
-    LocalDate newest = asOf.minusDays(cfg.horizonDays());
+    return monthEnds(asOf.minusDays(cfg.horizonDays()), cfg.snapshots(), cfg.snapshotEveryMonths());
+  }
+
+  /** {@code count} month ends, oldest first, the newest on or before {@code latest}, {@code every} months apart. */
+  public static List<LocalDate> monthEnds(LocalDate latest, int count, int every) {
+    LocalDate newest = latest.plusDays(1).withDayOfMonth(1).minusDays(1); // = latest if it is a month end
     List<LocalDate> dates = new ArrayList<>();
-    for (int k = 0; k < cfg.snapshots(); k++) dates.add(newest.minusMonths((long) k * cfg.snapshotEveryMonths()));
+    for (int k = 0; k < count; k++) {
+      LocalDate d = newest.minusMonths((long) k * every);
+      dates.add(d.withDayOfMonth(d.lengthOfMonth()));
+    }
     Collections.reverse(dates);
     return dates;
   }

@@ -23,7 +23,7 @@ public final class CutoffEvaluation {
 
   public record BandRate(LocalDate cutoff, String model, GroupRate rate) {}
 
-  public record Result(List<Metric> metrics, List<Gains> gains, List<CalibrationRow> calibration, List<Roc> roc,
+  public record Result(LocalDate cutoff, int accounts, int churners, List<Metric> metrics, List<Gains> gains, List<CalibrationRow> calibration, List<Roc> roc,
                        List<BandRate> bandRates) {}
 
   private CutoffEvaluation() {}
@@ -75,7 +75,9 @@ public final class CutoffEvaluation {
       for (int i = 0; i < curve.size(); i++) roc.add(new Roc(cutoff, name, i, curve.get(i)));
       if (m.bands() != null) BinaryMetrics.churnRateByGroup(m.bands(), churned).forEach(r -> bands.add(new BandRate(cutoff, name, r)));
     }
-    return new Result(metrics, gains, calibration, roc, bands);
+    int churners = 0;
+    for (boolean c : churned) if (c) churners++;
+    return new Result(cutoff, churned.length, churners, metrics, gains, calibration, roc, bands);
   }
 
   /** Keeps the first and last point and evenly spaced ones between: a drawable curve. */

@@ -3,8 +3,6 @@ package dev.healthscore.models.eval;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.config.SectionReader;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -29,14 +27,11 @@ public record EvaluationConfig(int cutoffs, int cutoffEveryMonths, double capaci
   }
 
   /**
-   * Backtest cutoffs, oldest first: the newest is T - horizon (whose outcome is complete at T),
-   * then one every {@code cutoffEveryMonths} months back.
+   * Backtest cutoffs, oldest first: month ends, the newest being the last month end on or
+   * before T - horizon (whose outcome is complete at T), then one every
+   * {@code cutoffEveryMonths} months back (the same calendar as training snapshots).
    */
   public List<LocalDate> cutoffDates(LocalDate asOf, int horizonDays) {
-    LocalDate newest = asOf.minusDays(horizonDays);
-    List<LocalDate> out = new ArrayList<>();
-    for (int k = 0; k < cutoffs; k++) out.add(newest.minusMonths((long) k * cutoffEveryMonths));
-    Collections.reverse(out);
-    return out;
+    return dev.healthscore.models.churn.TrainingSet.monthEnds(asOf.minusDays(horizonDays), cutoffs, cutoffEveryMonths);
   }
 }

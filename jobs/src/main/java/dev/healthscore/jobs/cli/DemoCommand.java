@@ -1,0 +1,154 @@
+package dev.healthscore.jobs.cli;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.generate.GenerateResult;
+import dev.healthscore.jobs.generate.GeneratorOptions;
+import dev.healthscore.jobs.generate.SampleWorld;
+import dev.healthscore.jobs.report.ReportJob;
+import dev.healthscore.jobs.run.EvaluateJob;
+import dev.healthscore.jobs.run.NightlyJob;
+import dev.healthscore.jobs.run.RunContext;
+import dev.healthscore.jobs.run.TrainJob;
+import dev.healthscore.models.alerts.AlertsConfig;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.models.eval.EvaluationConfig;
+import dev.healthscore.models.eval.ModelScores;
+import dev.healthscore.models.scorecard.ScorecardConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The README's first command: a sample world, a few nightly runs, two trainings (the second
+ * challenging the first), the backtests and the report — everything a new user needs to see
+ * what healthscore does, in one Spark session.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Generate a sample world, run nightly for a few dates, train the churn model (twice: the",
+        "second challenges the first), evaluate it with backtests and write the accuracy report;",
+        "then print where everything is and the headline numbers."})
+public class DemoCommand extends SparkCommand {
+  @Option(names = "--out", defaultValue = "demo", paramLabel = "DIR", description = "where to put warehouse, lake and report (default ${DEFAULT-VALUE})")
+  Path out;
+  @Option(names = "--accounts", defaultValue = "2000", description = "accounts in the sample world (default ${DEFAULT-VALUE})") int accounts;
+  @Option(names = "--months", defaultValue = "30", description = "months of history (default ${DEFAULT-VALUE})") int months;
+  @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})") long seed;
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in)") Path configFile;
+
+  private HealthscoreConfig config;
+  private ScorecardConfig scorecard;
+  private ChurnModelConfig model;
+  private AlertsConfig alerts;
+  private EvaluationConfig evaluation;
+  private GeneratorOptions world;
+
+  @Override
+  protected String name() {
+    return "demo";
+  }
+
+  @Override
+  protected void prepare() {
+    config = HealthscoreConfig.load(configFile);
+    scorecard = NightlyJob.scorecard(config);
+    model = TrainJob.modelConfig(config);
+    alerts = NightlyJob.alerts(config, model);
+    evaluation = EvaluationConfig.from(config);
+    try {
+      world = new GeneratorOptions(out.resolve("warehouse").toString(), accounts, months, seed, GeneratorOptions.DEFAULT_START);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    if (months < 24) throw new UserError("--months must be at least 24: the backtests need two years of history");
+  }
+
+  @Override
+  protected void run(SparkSession spark) {
+    StepTimer timer = new StepTimer("demo");
+    String warehouse = world.out();
+    String lake = out.resolve("lake").toString();
+    Path report = out.resolve("report.html");
+    LocalDate t = world.end().minusDays(1);
+
+    Path marker = out.resolve("warehouse").resolve("_GENERATED_WITH");
+    String wanted = accounts + " accounts, " + months + " months, seed " + seed;
+    if (wanted.equals(read(marker))) {
+      StepTimer.log("demo: reusing the sample world in %s (%s)", warehouse, wanted);
+    } else {
+      GenerateResult g = timer.step("generate a sample world: " + wanted, () -> SampleWorld.generate(spark, world));
+      write(marker, wanted);
+      StepTimer.log("demo: %,d usage events, %,d tickets, %,d churn events", g.rowsPerTable().get("usage_events"),
+          g.rowsPerTable().get("support_tickets"), g.rowsPerTable().get("churn_events"));
+    }
+
+    // history first, so today's run has trends and a champion to challenge
+    nightly(spark, timer, warehouse, lake, t.minusDays(91));
+    train(spark, timer, warehouse, lake, t.minusDays(30));
+    nightly(spark, timer, warehouse, lake, t.minusDays(30));
+    nightly(spark, timer, warehouse, lake, t.minusDays(7));
+    TrainJob.Result trained = train(spark, timer, warehouse, lake, t);
+    NightlyJob.Result today = nightly(spark, timer, warehouse, lake, t);
+    EvaluateJob.Result eval = timer.step("evaluate as of " + t + " (backtests)", () -> {
+      RunContext ctx = RunContext.create(spark, "evaluate", t, config, warehouse, lake);
+      return EvaluateJob.run(ctx, model, scorecard, evaluation);
+    });
+    timer.step("write the accuracy report", () -> ReportJob.run(spark, lake, null, report, new StepTimer("report")));
+
+    printTimings(timer);
+    EvaluateJob.CutoffSummary latest = eval.cutoffs().get(eval.cutoffs().size() - 1);
+    StepTimer.log("demo: done. Everything is under %s:", out.toAbsolutePath());
+    StepTimer.log("  warehouse  %s  (sample world: %s; bin/healthscore generate makes others)", warehouse, wanted);
+    StepTimer.log("  lake       %s  (Delta tables: account_health, churn_models, model_evaluation, ...)", lake);
+    StepTimer.log("  report     %s  (open it in a browser)", report.toAbsolutePath());
+    StepTimer.log("  today (%s): %,d active accounts, per health band %s", t, today.accounts(), today.accountsPerBand());
+    StepTimer.log("  model %s: %s", trained.version(), trained.decision());
+    StepTimer.log("  backtest at %s (%,d accounts, %,d churned within %d days): churn model AUC %s, health score AUC %s, "
+            + "top-decile lift %.2f", latest.cutoff(), latest.accounts(), latest.churners(), model.horizonDays(),
+        auc(latest, ModelScores.CHURN_MODEL), auc(latest, ModelScores.HEALTH_SCORE),
+        latest.topDecileLift().getOrDefault(ModelScores.CHURN_MODEL, Double.NaN));
+    if (latest.aucWithCi().containsKey(ModelScores.GBT_REFERENCE)) {
+      StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelScores.GBT_REFERENCE));
+    }
+    StepTimer.log("  next: query %s/account_health (Spark, delta-rs, DuckDB...), or see README 'SQL access'", lake);
+  }
+
+  private NightlyJob.Result nightly(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
+    return timer.step("nightly as of " + day, () -> {
+      RunContext ctx = RunContext.create(spark, "nightly", day, config, warehouse, lake);
+      return NightlyJob.run(ctx, scorecard, model, alerts);
+    });
+  }
+
+  private TrainJob.Result train(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
+    return timer.step("train as of " + day, () -> {
+      RunContext ctx = RunContext.create(spark, "train", day, config, warehouse, lake);
+      return TrainJob.run(ctx, model, false);
+    });
+  }
+
+  private static String auc(EvaluateJob.CutoffSummary s, String model) {
+    double[] a = s.aucWithCi().get(model);
+    return a == null ? "-" : String.format("%.3f (95%% CI %.3f-%.3f)", a[0], a[1], a[2]);
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.exists(p) ? Files.readString(p).trim() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void write(Path p, String s) {
+    try {
+      Files.writeString(p, s + "\n");
+    } catch (IOException e) {
+      throw new UserError("cannot write " + p + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.healthscore.jobs.cli;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.EvaluateJob;
+import dev.healthscore.jobs.run.NightlyJob;
+import dev.healthscore.jobs.run.RunContext;
+import dev.healthscore.jobs.run.TrainJob;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.models.eval.EvaluationConfig;
+import dev.healthscore.models.scorecard.ScorecardConfig;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = {"Out-of-time backtests for leadership: for each monthly cutoff whose outcome is known at T, train",
+        "as of the cutoff, score its active accounts, compare with who churned; the churn model next to the",
+        "rule-based health score and baselines. Writes model_evaluation, model_gains, model_calibration,",
+        "model_roc and model_band_rates (re-running replaces the same cutoffs). Then: bin/healthscore report."})
+public class EvaluateCommand extends SparkCommand {
+  @Mixin RunOptions options;
+  private HealthscoreConfig config;
+  private ChurnModelConfig model;
+  private ScorecardConfig scorecard;
+  private EvaluationConfig evaluation;
+
+  @Override
+  protected String name() {
+    return "evaluate";
+  }
+
+  @Override
+  protected void prepare() {
+    config = options.loadConfig();
+    model = TrainJob.modelConfig(config);
+    scorecard = NightlyJob.scorecard(config);
+    evaluation = EvaluationConfig.from(config);
+  }
+
+  @Override
+  protected void run(SparkSession spark) {
+    RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
+    try {
+      EvaluateJob.run(ctx, model, scorecard, evaluation);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("cannot evaluate as of " + options.asOf + ": " + e.getMessage());
+    }
+    printTimings(ctx.timer());
+  }
+}

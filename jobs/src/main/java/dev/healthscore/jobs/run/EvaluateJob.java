@@ -1,0 +1,171 @@
+package dev.healthscore.jobs.run;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.features.warehouse.QuarantineCounts;
+import dev.healthscore.features.warehouse.ValidatedWarehouse;
+import dev.healthscore.features.warehouse.Warehouse;
+import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.models.churn.ChurnTrainer;
+import dev.healthscore.models.churn.GbtReference;
+import dev.healthscore.models.churn.TrainingSet;
+import dev.healthscore.models.eval.BestFeature;
+import dev.healthscore.models.eval.Bootstrap;
+import dev.healthscore.models.eval.CutoffEvaluation;
+import dev.healthscore.models.eval.EvaluationConfig;
+import dev.healthscore.models.eval.ModelScores;
+import dev.healthscore.models.scorecard.Scorecard;
+import dev.healthscore.models.scorecard.ScorecardConfig;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code evaluate}: out-of-time backtests. For each monthly cutoff C whose outcome is known at
+ * T, the churn model is trained as of C exactly as {@code train} would (same snapshots, same
+ * grid, same validation), the accounts active at C are scored, and the scores are compared
+ * with who churned in (C, C + H] — next to the rule-based health score, the base rate, the
+ * single best feature, and a tuned gradient-boosted reference. All cutoffs share one
+ * feature pass per warehouse table. Results go to the model_* tables (EvaluationTables).
+ */
+public final class EvaluateJob {
+  private EvaluateJob() {}
+
+  /** One line of the backtest table. */
+  public record CutoffSummary(LocalDate cutoff, long accounts, long churners, Map<String, double[]> aucWithCi,
+                              Map<String, Double> topDecileLift) {}
+
+  public record Result(List<CutoffSummary> cutoffs, List<QuarantineCounts> quarantine) {}
+
+  public static Result run(RunContext ctx, ChurnModelConfig model, ScorecardConfig scorecard, EvaluationConfig eval) {
+    StepTimer timer = ctx.timer();
+    ValidatedWarehouse warehouse = timer.step("check warehouse structure",
+        () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
+    List<LocalDate> cutoffs = eval.cutoffDates(ctx.asOf(), model.horizonDays());
+    TreeSet<LocalDate> dates = new TreeSet<>(cutoffs);
+    for (LocalDate c : cutoffs) dates.addAll(TrainingSet.snapshotDates(c, model));
+    StepTimer.log("%s: %d cutoffs %s .. %s; features for %d dates in one pass (training snapshots of every cutoff)",
+        ctx.command(), cutoffs.size(), cutoffs.get(0), cutoffs.get(cutoffs.size() - 1), dates.size());
+    int partitions = Math.max(1, ctx.spark().sparkContext().defaultParallelism());
+    Dataset<Row> rows = TrainJob.trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), model,
+        List.copyOf(dates)).coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    long n = timer.step("compute features for every cutoff and snapshot", () -> rows.count());
+    StepTimer.log("%s: %,d account x date rows", ctx.command(), n);
+    List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
+
+    EvaluationTables tables = new EvaluationTables(ctx);
+    List<CutoffSummary> summaries = new ArrayList<>();
+    for (LocalDate c : cutoffs) {
+      boolean gbt = eval.referenceGbt().equals("all") || (eval.referenceGbt().equals("latest") && c.equals(cutoffs.get(cutoffs.size() - 1)));
+      CutoffEvaluation.Result r = timer.step("backtest cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt));
+      tables.add(r);
+      summaries.add(summary(c, r));
+    }
+    rows.unpersist();
+    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates",
+        () -> tables.write(cutoffs));
+    print(ctx, summaries);
+    RunLog.append(ctx, summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, Map.of());
+    return new Result(summaries, counts);
+  }
+
+  /** Trains as of C, scores the accounts active at C with every model, and computes the metrics. */
+  static CutoffEvaluation.Result backtest(RunContext ctx, Dataset<Row> rows, LocalDate cutoff, ChurnModelConfig cfg,
+                                          ScorecardConfig scorecard, EvaluationConfig eval, boolean withGbt) {
+    List<LocalDate> snapshots = TrainingSet.snapshotDates(cutoff, cfg);
+    Dataset<Row> training = TrainingSet.onDates(rows, snapshots);
+    ChurnTrainer.Result trained = ChurnTrainer.train(training, cfg, "backtest-" + cutoff);
+    trained.validationRows().unpersist();
+    Dataset<Row> atCutoff = TrainingSet.onDates(rows, List.of(cutoff));
+
+    // every model's score on the same rows, in account order
+    Dataset<Row> scored = trained.model().score(atCutoff, cfg.mediumRiskFrom(), cfg.highRiskFrom(), 0);
+    scored = Scorecard.score(scored, scorecard);
+    BestFeature best = BestFeature.choose(training, cfg.features(), TrainingSet.LABEL);
+    scored = scored.withColumn("__best", best.score());
+    GbtReference gbt = withGbt ? GbtReference.fit(training, cfg, trained.validation().validationDates(),
+        trained.validation().trainDates()) : null;
+    if (gbt != null) scored = gbt.score(scored);
+    List<Row> r = scored.select(col("account_id"), col(TrainingSet.LABEL), col(ChurnModel.PROBABILITY),
+            col(ChurnModel.RISK_BAND),
+            // an account with no scored measure ranks as neutral (50) rather than being dropped
+            lit(100.0).minus(coalesce(col(Scorecard.HEALTH_SCORE), lit(50.0))), col(Scorecard.HEALTH_BAND),
+            col("__best"), gbt != null ? col(GbtReference.SCORE) : lit(0.0))
+        .orderBy("account_id").collectAsList();
+    int size = r.size();
+    boolean[] y = new boolean[size];
+    double[] p = new double[size];
+    double[] rule = new double[size];
+    double[] feature = new double[size];
+    double[] boosted = new double[size];
+    String[] risk = new String[size];
+    String[] band = new String[size];
+    for (int i = 0; i < size; i++) {
+      Row x = r.get(i);
+      y[i] = x.getDouble(1) == 1.0;
+      p[i] = x.getDouble(2);
+      risk[i] = x.getString(3);
+      rule[i] = x.getDouble(4);
+      band[i] = x.isNullAt(5) ? "(no score)" : x.getString(5);
+      feature[i] = x.getDouble(6);
+      boosted[i] = x.getDouble(7);
+    }
+    double baseRate = (double) trained.churners() / trained.rows();
+    double[] constant = new double[size];
+    java.util.Arrays.fill(constant, baseRate);
+    List<ModelScores> models = new ArrayList<>(List.of(
+        new ModelScores(ModelScores.CHURN_MODEL, trained.model().version(), p, true, risk),
+        new ModelScores(ModelScores.HEALTH_SCORE, scorecard.id(), rule, false, band),
+        new ModelScores(ModelScores.BASE_RATE, String.format("%.4f", baseRate), constant, true, null),
+        new ModelScores(ModelScores.BEST_FEATURE, best.feature() + (best.higherMeansChurn() ? " (higher = riskier)" : " (lower = riskier)"),
+            feature, false, null)));
+    if (gbt != null) models.add(new ModelScores(ModelScores.GBT_REFERENCE, gbt.setting(), boosted, false, null));
+    Bootstrap bootstrap = eval.bootstrapResamples() == 0 ? null
+        : new Bootstrap(eval.bootstrapResamples(), eval.bootstrapSeed(), Bootstrap.DEFAULT_LEVEL);
+    return CutoffEvaluation.evaluate(cutoff, y, models, eval.capacityShare(), cfg.highRiskFrom(), bootstrap);
+  }
+
+  private static CutoffSummary summary(LocalDate c, CutoffEvaluation.Result r) {
+    Map<String, double[]> auc = new java.util.LinkedHashMap<>();
+    Map<String, Double> lift = new java.util.LinkedHashMap<>();
+    for (CutoffEvaluation.Metric m : r.metrics()) {
+      if (m.metric().equals("auc")) {
+        auc.put(m.model(), new double[] {m.value(), m.ciLow() == null ? Double.NaN : m.ciLow(), m.ciHigh() == null ? Double.NaN : m.ciHigh()});
+      }
+      if (m.metric().equals("top_decile_lift")) lift.put(m.model(), m.value());
+    }
+    return new CutoffSummary(c, r.accounts(), r.churners(), auc, lift);
+  }
+
+  private static void print(RunContext ctx, List<CutoffSummary> rows) {
+    StepTimer.log("%s: backtest (AUC with 95%% CI; lift = churn rate of the riskiest 10%% / overall):", ctx.command());
+    StepTimer.log("  %-10s %8s %8s  %-24s %6s  %-24s %6s  %-7s %-7s", "cutoff", "accounts", "churners", "churn model AUC",
+        "lift", "health score AUC", "lift", "feature", "gbt");
+    for (CutoffSummary s : rows) {
+      StepTimer.log("  %-10s %8d %8d  %-24s %6.2f  %-24s %6.2f  %-7s %-7s", s.cutoff(), s.accounts(), s.churners(),
+          auc(s, ModelScores.CHURN_MODEL), s.topDecileLift().getOrDefault(ModelScores.CHURN_MODEL, Double.NaN),
+          auc(s, ModelScores.HEALTH_SCORE), s.topDecileLift().getOrDefault(ModelScores.HEALTH_SCORE, Double.NaN),
+          point(s, ModelScores.BEST_FEATURE), point(s, ModelScores.GBT_REFERENCE));
+    }
+  }
+
+  private static String auc(CutoffSummary s, String model) {
+    double[] a = s.aucWithCi().get(model);
+    return a == null ? "-" : String.format("%.3f [%.3f, %.3f]", a[0], a[1], a[2]);
+  }
+
+  private static String point(CutoffSummary s, String model) {
+    double[] a = s.aucWithCi().get(model);
+    return a == null ? "-" : String.format("%.3f", a[0]);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.healthscore.jobs.run;
+
+import dev.healthscore.jobs.lake.TableDoc;
+import dev.healthscore.models.eval.CutoffEvaluation;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The accuracy review's lake tables, keyed by cutoff_date: re-running evaluate replaces the
+ * cutoffs it evaluates and leaves others alone. NaN (an undefined metric, an empty bin) is
+ * stored as null.
+ */
+final class EvaluationTables {
+  static final String EVALUATION = "model_evaluation";
+  static final String GAINS = "model_gains";
+  static final String CALIBRATION = "model_calibration";
+  static final String ROC = "model_roc";
+  static final String BAND_RATES = "model_band_rates";
+
+  static final StructType EVALUATION_SCHEMA = new StructType().add("cutoff_date", "date").add("model", "string")
+      .add("model_detail", "string").add("metric", "string").add("value", "double").add("ci_low", "double")
+      .add("ci_high", "double").add("accounts", "long").add("churners", "long").add("horizon_days", "int")
+      .add("evaluated_as_of", "date").add("run_id", "string").add("evaluated_at", "timestamp");
+  static final StructType GAINS_SCHEMA = new StructType().add("cutoff_date", "date").add("model", "string")
+      .add("decile", "int").add("accounts", "long").add("churners", "long").add("churn_rate", "double")
+      .add("min_score", "double").add("max_score", "double").add("cumulative_accounts", "long")
+      .add("cumulative_churners", "long").add("cumulative_capture_share", "double").add("lift", "double")
+      .add("cumulative_lift", "double").add("run_id", "string");
+  static final StructType CALIBRATION_SCHEMA = new StructType().add("cutoff_date", "date").add("model", "string")
+      .add("bin", "int").add("lower", "double").add("upper", "double").add("accounts", "long")
+      .add("mean_predicted", "double").add("observed_rate", "double").add("run_id", "string");
+  static final StructType ROC_SCHEMA = new StructType().add("cutoff_date", "date").add("model", "string")
+      .add("point", "int").add("fpr", "double").add("tpr", "double").add("threshold", "double").add("run_id", "string");
+  static final StructType BAND_SCHEMA = new StructType().add("cutoff_date", "date").add("model", "string")
+      .add("band", "string").add("accounts", "long").add("churners", "long").add("churn_rate", "double")
+      .add("run_id", "string");
+
+  static final TableDoc EVALUATION_DOC = TableDoc.of(
+      "Out-of-time backtest metrics: one row per cutoff x model x metric (evaluate).",
+      "cutoff_date", "backtest cutoff C: models trained as of C, scored on accounts active at C",
+      "model", "churn_model, health_score (rule score, ranked as 100 - score), base_rate, best_feature, gbt_reference",
+      "model_detail", "model version, scorecard id, base rate, feature name or GBT setting",
+      "metric", "auc, top_decile_lift, average_precision, log_loss, brier, ece, capacity_accounts, precision_at_capacity, "
+          + "recall_at_capacity, churners_captured_at_capacity, churn_rate, confusion_threshold, confusion_tp/fp/tn/fn",
+      "value", "metric value (null when undefined)", "ci_low", "95 % bootstrap lower bound (auc, top_decile_lift)",
+      "ci_high", "95 % bootstrap upper bound", "accounts", "accounts active at the cutoff",
+      "churners", "of them, churned within the horizon", "horizon_days", "churn horizon H",
+      "evaluated_as_of", "as-of date T of the evaluate run", "run_id", "evaluate run", "evaluated_at", "when (UTC)");
+  static final TableDoc GAINS_DOC = TableDoc.of("Gains table per cutoff and model: deciles of accounts by risk, 1 = riskiest.",
+      "decile", "1 = the riskiest tenth", "cumulative_capture_share", "share of all churners in deciles 1..decile",
+      "lift", "churn rate of the decile / overall churn rate", "cumulative_lift", "churn rate of deciles 1..decile / overall");
+  static final TableDoc CALIBRATION_DOC = TableDoc.of("Calibration per cutoff and probability model: 10 equal-width bins.",
+      "mean_predicted", "mean predicted probability in the bin", "observed_rate", "observed churn rate in the bin");
+  static final TableDoc ROC_DOC = TableDoc.of("ROC curve points per cutoff and model (at most 200, from (0,0) to (1,1)).",
+      "fpr", "false positive rate", "tpr", "true positive rate (share of churners flagged)");
+  static final TableDoc BAND_DOC = TableDoc.of("Observed churn rate per band at each cutoff: health bands and churn risk bands.",
+      "model", "health_score (red/yellow/green) or churn_model (low/medium/high)");
+
+  private final RunContext ctx;
+  private final List<Row> evaluation = new ArrayList<>();
+  private final List<Row> gains = new ArrayList<>();
+  private final List<Row> calibration = new ArrayList<>();
+  private final List<Row> roc = new ArrayList<>();
+  private final List<Row> bands = new ArrayList<>();
+
+  EvaluationTables(RunContext ctx) {
+    this.ctx = ctx;
+  }
+
+  void add(CutoffEvaluation.Result r) {
+    Date cutoff = Date.valueOf(r.cutoff());
+    int horizon = TrainJob.modelConfig(ctx.config()).horizonDays();
+    Timestamp at = Timestamp.from(ctx.wallClock());
+    for (CutoffEvaluation.Metric m : r.metrics()) {
+      evaluation.add(RowFactory.create(cutoff, m.model(), m.detail(), m.metric(), nan(m.value()), m.ciLow(), m.ciHigh(),
+          (long) r.accounts(), (long) r.churners(), horizon, Date.valueOf(ctx.asOf()), ctx.runId(), at));
+    }
+    for (CutoffEvaluation.Gains g : r.gains()) {
+      var x = g.row();
+      gains.add(RowFactory.create(cutoff, g.model(), x.decile(), (long) x.n(), (long) x.churners(), nan(x.churnRate()),
+          nan(x.minScore()), nan(x.maxScore()), (long) x.cumulativeN(), (long) x.cumulativeChurners(),
+          nan(x.cumulativeCaptureShare()), nan(x.lift()), nan(x.cumulativeLift()), ctx.runId()));
+    }
+    for (CutoffEvaluation.CalibrationRow c : r.calibration()) {
+      var b = c.bin();
+      calibration.add(RowFactory.create(cutoff, c.model(), b.bin(), b.lower(), b.upper(), (long) b.n(), nan(b.meanPredicted()),
+          nan(b.observedRate()), ctx.runId()));
+    }
+    for (CutoffEvaluation.Roc p : r.roc()) {
+      roc.add(RowFactory.create(cutoff, p.model(), p.point(), p.roc().fpr(), p.roc().tpr(), nan(p.roc().threshold()), ctx.runId()));
+    }
+    for (CutoffEvaluation.BandRate b : r.bandRates()) {
+      bands.add(RowFactory.create(cutoff, b.model(), b.rate().group(), (long) b.rate().n(), (long) b.rate().churners(),
+          nan(b.rate().rate()), ctx.runId()));
+    }
+  }
+
+  void write(List<LocalDate> cutoffs) {
+    var spark = ctx.spark();
+    var lake = ctx.lake();
+    lake.replaceWhere(EVALUATION, spark.createDataFrame(evaluation, EVALUATION_SCHEMA), "cutoff_date", cutoffs, EVALUATION_DOC);
+    lake.replaceWhere(GAINS, spark.createDataFrame(gains, GAINS_SCHEMA), "cutoff_date", cutoffs, GAINS_DOC);
+    lake.replaceWhere(CALIBRATION, spark.createDataFrame(calibration, CALIBRATION_SCHEMA), "cutoff_date", cutoffs, CALIBRATION_DOC);
+    lake.replaceWhere(ROC, spark.createDataFrame(roc, ROC_SCHEMA), "cutoff_date", cutoffs, ROC_DOC);
+    lake.replaceWhere(BAND_RATES, spark.createDataFrame(bands, BAND_SCHEMA), "cutoff_date", cutoffs, BAND_DOC);
+  }
+
+  /** NaN and infinities are stored as null: "undefined", which BI tools understand. */
+  private static Double nan(double d) {
+    return Double.isFinite(d) ? d : null;
+  }
+}

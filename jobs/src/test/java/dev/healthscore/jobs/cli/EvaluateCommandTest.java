@@ -1,0 +1,89 @@
+package dev.healthscore.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.healthscore.jobs.testing.TestWorlds;
+import dev.healthscore.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/** evaluate on a generated world: the backtest tables, their consistency, re-runs, and the report on real output. */
+class EvaluateCommandTest {
+  static Dataset<Row> table(String lake, String name) {
+    return TestSpark.spark().read().format("delta").load(lake + "/" + name);
+  }
+
+  @Test
+  void backtestTablesForTwoCutoffs_rerunReplaces_reportRendersThem() throws Exception {
+    String config = TestWorlds.config("") + "";
+    Files.writeString(Path.of(config), Files.readString(Path.of(config)) + """
+        evaluation:
+          cutoffs: 2
+          capacity_share: 0.1
+          bootstrap_resamples: 50
+          bootstrap_seed: 1
+          reference_gbt: latest
+        """);
+    String lake = TestSpark.tempDir("lake").toString();
+    String t = TestWorlds.LAST_DAY.toString(); // 2025-08-31: cutoffs are the month ends 2025-04-30 and 2025-05-31
+    String[] args = {"evaluate", "--warehouse", TestWorlds.small(), "--lake", lake, "--as-of", t, "--config", config};
+    assertEquals(0, CliTestSupport.run(args).exitCode());
+
+    Dataset<Row> eval = table(lake, "model_evaluation");
+    assertEquals(Set.of("2025-04-30", "2025-05-31"),
+        eval.select("cutoff_date").distinct().collectAsList().stream().map(r -> r.get(0).toString()).collect(Collectors.toSet()));
+    assertEquals(Set.of("churn_model", "health_score", "base_rate", "best_feature", "gbt_reference"),
+        eval.filter("cutoff_date = DATE'2025-05-31'").select("model").distinct().collectAsList().stream()
+            .map(r -> r.getString(0)).collect(Collectors.toSet()));
+    assertEquals(0, eval.filter("cutoff_date = DATE'2025-04-30' AND model = 'gbt_reference'").count(), "GBT at the latest cutoff only");
+    // one row per cutoff x model x metric
+    assertEquals(eval.count(), eval.select("cutoff_date", "model", "metric").distinct().count());
+    Row auc = eval.filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model' AND metric = 'auc'").first();
+    double value = auc.getAs("value");
+    assertTrue(value > 0.5 && value <= 1, "AUC " + value);
+    assertTrue(auc.<Double>getAs("ci_low") <= value && value <= auc.<Double>getAs("ci_high"));
+    assertEquals(0.5, eval.filter("model = 'base_rate' AND metric = 'auc'").first().<Double>getAs("value"));
+    long accounts = auc.getAs("accounts");
+    long churners = auc.getAs("churners");
+    assertTrue(churners > 0 && churners < accounts);
+
+    // gains: deciles add up to the accounts and churners; the last cumulative capture share is 1
+    Row sums = table(lake, "model_gains").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'")
+        .selectExpr("sum(accounts)", "sum(churners)", "max(cumulative_capture_share)", "count(*)").first();
+    assertEquals(accounts, sums.getLong(0));
+    assertEquals(churners, sums.getLong(1));
+    assertEquals(1.0, sums.getDouble(2), 1e-12);
+    assertEquals(10, sums.getLong(3));
+    // band rates: every account in exactly one health band and one risk band
+    for (String model : List.of("health_score", "churn_model")) {
+      long inBands = table(lake, "model_band_rates").filter("cutoff_date = DATE'2025-05-31' AND model = '" + model + "'")
+          .selectExpr("sum(accounts)").first().getLong(0);
+      assertEquals(accounts, inBands, model);
+    }
+    assertEquals(10, table(lake, "model_calibration").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count());
+    assertTrue(table(lake, "model_roc").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count() > 2);
+
+    // re-running replaces the same cutoffs: same row counts, the new run's id only
+    long before = eval.count();
+    assertEquals(0, CliTestSupport.run(args).exitCode());
+    Dataset<Row> again = table(lake, "model_evaluation");
+    assertEquals(before, again.count());
+    assertEquals(1, again.select("run_id").distinct().count());
+    assertEquals(value, again.filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model' AND metric = 'auc'")
+        .first().<Double>getAs("value"), 1e-12, "same data, same seed, same AUC");
+
+    // the report renders real evaluate output
+    Path html = TestSpark.tempDir("report").resolve("accuracy.html");
+    assertEquals(0, CliTestSupport.run("report", "--lake", lake, "--out", html.toString()).exitCode());
+    String page = Files.readString(html);
+    assertTrue(page.contains(String.format("%.3f", value)), "headline AUC in the report");
+    assertTrue(page.contains("data-chart=\"roc\""));
+  }
+}
