@@ -10,6 +10,7 @@ import dev.healthscore.jobs.run.EvaluateJob;
 import dev.healthscore.jobs.run.NightlyJob;
 import dev.healthscore.jobs.run.RunContext;
 import dev.healthscore.jobs.run.TrainJob;
+import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.eval.ModelScores;
@@ -42,6 +43,7 @@ public class DemoCommand extends SparkCommand {
   private HealthscoreConfig config;
   private ScorecardConfig scorecard;
   private ChurnModelConfig model;
+  private AlertsConfig alerts;
   private EvaluationConfig evaluation;
   private GeneratorOptions world;
 
@@ -55,6 +57,7 @@ public class DemoCommand extends SparkCommand {
     config = HealthscoreConfig.load(configFile);
     scorecard = NightlyJob.scorecard(config);
     model = TrainJob.modelConfig(config);
+    alerts = NightlyJob.alerts(config, model);
     evaluation = EvaluationConfig.from(config);
     try {
       world = new GeneratorOptions(out.resolve("warehouse").toString(), accounts, months, seed, GeneratorOptions.DEFAULT_START);
@@ -117,7 +120,7 @@ public class DemoCommand extends SparkCommand {
   private NightlyJob.Result nightly(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
     return timer.step("nightly as of " + day, () -> {
       RunContext ctx = RunContext.create(spark, "nightly", day, config, warehouse, lake);
-      return NightlyJob.run(ctx, scorecard, model);
+      return NightlyJob.run(ctx, scorecard, model, alerts);
     });
   }
 

@@ -15,6 +15,9 @@ public final class LakeTables {
   public static final String ACCOUNT_HEALTH = "account_health";
   public static final String QUARANTINE = "quarantine";
   public static final String RUNS = "runs";
+  public static final String HEALTH_ALERTS = "health_alerts";
+  public static final String HEALTH_BY_SEGMENT = "health_by_segment";
+  public static final String ACCOUNT_HIERARCHY_HEALTH = "account_hierarchy_health";
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.scorecard.HealthTrends;
 import dev.healthscore.models.scorecard.Scorecard;
@@ -21,7 +22,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * The nightly run: features as of T, the rule-based health score with trends and drivers,
- * the churn probability where a model exists, written to {@code account_health} for T.
+ * the churn probability where a model exists, written to {@code account_health} for T; then
+ * the alert feed and the rollups computed from it ({@link AlertsAndRollups}).
  */
 public final class NightlyJob {
   private NightlyJob() {}
@@ -29,14 +31,20 @@ public final class NightlyJob {
   /** Longest trend look-back (90 days) times two: history older than this is never read. */
   static final int HISTORY_DAYS = 180;
 
-  public record Result(long accounts, Map<String, Long> accountsPerBand, FeaturesJob.Result features) {}
+  public record Result(long accounts, Map<String, Long> accountsPerBand, FeaturesJob.Result features,
+                       AlertsAndRollups.Result alerts) {}
 
   /** Validates the scorecard against the feature catalog; call before Spark starts. */
   public static ScorecardConfig scorecard(dev.healthscore.features.config.HealthscoreConfig config) {
     return ScorecardConfig.from(config, Set.copyOf(FeatureCatalog.allNames(FeatureCatalog.features(config))));
   }
 
-  public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model) {
+  /** Validates the alerts section; "high churn risk" defaults to the model's high risk band. Call before Spark starts. */
+  public static AlertsConfig alerts(dev.healthscore.features.config.HealthscoreConfig config, ChurnModelConfig model) {
+    return AlertsConfig.from(config, model.highRiskFrom());
+  }
+
+  public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alertsConfig) {
     FeaturesJob.Result features = FeaturesJob.run(ctx);
     StepTimer timer = ctx.timer();
     timer.step("score accounts and write account_health", () -> {
@@ -53,9 +61,15 @@ public final class NightlyJob {
       perBand.put(r.isNullAt(0) ? "(no score)" : r.getString(0), r.getLong(1));
     }
     long accounts = perBand.values().stream().mapToLong(Long::longValue).sum();
-    StepTimer.log("%s: account_health for %s: %d accounts, per band %s", ctx.command(), ctx.asOf(), accounts, perBand);
+    AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, alertsConfig);
+    StepTimer.log("%s: account_health for %s: %d accounts, per band %s; %d alerts on %d accounts, per reason %s",
+        ctx.command(), ctx.asOf(), accounts, perBand, alerts.alerts(), alerts.alertedAccounts(), alerts.alertsPerReason());
+    if (!alerts.hierarchyIssues().isEmpty()) {
+      StepTimer.log("%s: bad parent links, accounts listed on their own in account_hierarchy_health: %s (e.g. %s)",
+          ctx.command(), alerts.hierarchyIssues(), String.join(", ", alerts.issueExamples()));
+    }
     RunLog.append(ctx, accounts, features.quarantine(), perBand);
-    return new Result(accounts, perBand, features);
+    return new Result(accounts, perBand, features, alerts);
   }
 
   /** Earlier runs' scores, for the 7/30/90-day trends and the previous band. */

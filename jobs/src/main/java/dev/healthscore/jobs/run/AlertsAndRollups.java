@@ -1,0 +1,160 @@
+package dev.healthscore.jobs.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.jobs.lake.TableDoc;
+import dev.healthscore.models.alerts.AlertsConfig;
+import dev.healthscore.models.alerts.HealthAlerts;
+import dev.healthscore.models.rollup.AccountHierarchy;
+import dev.healthscore.models.rollup.HealthBySegment;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * What nightly writes after account_health, from the rows of T just written: the CS team's
+ * alert feed {@code health_alerts}, the BI rollup {@code health_by_segment} and the
+ * hierarchy rollup {@code account_hierarchy_health}, each replacing T only.
+ */
+public final class AlertsAndRollups {
+  private AlertsAndRollups() {}
+
+  /**
+   * @param alertsPerReason alerts of T per reason, every reason listed (0 when none)
+   * @param hierarchyIssues accounts of T per bad-hierarchy status (cycle, too_deep), listed only when some
+   */
+  public record Result(long alerts, long alertedAccounts, Map<String, Long> alertsPerReason,
+                       Map<String, Long> hierarchyIssues, List<String> issueExamples) {}
+
+  static Result write(RunContext ctx, AlertsConfig cfg) {
+    StepTimer timer = ctx.timer();
+    List<LocalDate> t = List.of(ctx.asOf());
+    // the date just written, read back (partition pruned) and kept: three tables are computed from it
+    Dataset<Row> health = ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()).persist();
+    try {
+      timer.step("write health_alerts", () -> ctx.lake().replaceDates(LakeTables.HEALTH_ALERTS,
+          NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory(ctx), cfg), ctx), t, ALERTS_DOC));
+      Dataset<Row> alerts = ctx.lake().readDate(LakeTables.HEALTH_ALERTS, ctx.asOf());
+      timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
+          NightlyJob.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability()), ctx), t, BY_SEGMENT_DOC));
+      timer.step("write account_hierarchy_health", () -> ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH,
+          NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx), t, HIERARCHY_DOC));
+
+      // the summary collects counts only: one row per reason, plus the rollup row (reason null) with distinct accounts
+      Map<String, Long> perReason = new LinkedHashMap<>();
+      HealthAlerts.REASONS.forEach(r -> perReason.put(r, 0L));
+      long accounts = 0;
+      for (Row r : alerts.rollup("alert_reason").agg(count(lit(1)), countDistinct(col("account_id"))).collectAsList()) {
+        if (r.isNullAt(0)) accounts = r.getLong(2);
+        else perReason.put(r.getString(0), r.getLong(1));
+      }
+      long total = perReason.values().stream().mapToLong(Long::longValue).sum();
+
+      Map<String, Long> issues = new TreeMap<>();
+      Dataset<Row> flagged = ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf())
+          .filter(col("hierarchy_issue").isNotNull());
+      flagged.groupBy("hierarchy_issue").count().collectAsList().forEach(r -> issues.put(r.getString(0), r.getLong(1)));
+      List<String> examples = issues.isEmpty() ? List.of() : flagged.select("top_account_id").orderBy("top_account_id")
+          .limit(5).collectAsList().stream().map(r -> r.getString(0)).toList();
+      return new Result(total, accounts, perReason, issues, examples);
+    } finally {
+      health.unpersist();
+    }
+  }
+
+  /** Earlier runs' churn probabilities, for "crossed the high-risk threshold since the previous run". */
+  static Dataset<Row> probabilityHistory(RunContext ctx) {
+    Date t = Date.valueOf(ctx.asOf());
+    Date from = Date.valueOf(ctx.asOf().minusDays(NightlyJob.HISTORY_DAYS));
+    return ctx.lake().read(LakeTables.ACCOUNT_HEALTH)
+        .filter(col("as_of_date").lt(lit(t)).and(col("as_of_date").geq(lit(from))))
+        .select("account_id", "as_of_date", "churn_probability");
+  }
+
+  static final TableDoc ALERTS_DOC = TableDoc.of(
+      "Alert feed for the CS team: one row per account, as-of date and alert reason (thresholds from the alerts config section).",
+      "as_of_date", "as-of date T of the run (partition column)",
+      "account_id", "account identifier",
+      "alert_reason", "band_worsened, score_drop_7d, score_drop_30d or churn_risk_crossed",
+      "severity", "high or medium",
+      "alert_detail", "the alert in words, with the numbers behind it",
+      "health_score", "health score at T (0-100)",
+      "health_band", "health band at T",
+      "previous_band", "health band of the account's latest earlier run",
+      "score_change_7d", "health_score now minus the latest earlier run between 14 and 7 days before",
+      "score_change_30d", "health_score now minus the latest earlier run between 60 and 30 days before",
+      "churn_probability", "churn probability at T (null where no model is trained yet)",
+      HealthAlerts.PREVIOUS_PROBABILITY, "churn probability of the account's latest earlier run (within 180 days)",
+      "churn_risk_band", "low, medium or high",
+      "drivers", "top 3 measures that cost the most points",
+      "churn_reasons", "up to three features that raise the churn risk the most",
+      "csm_owner", "customer success manager",
+      "arr", "annual recurring revenue at T",
+      "segment", "account segment",
+      "region", "account region",
+      "industry", "account industry",
+      "parent_account_id", "parent account in the hierarchy, if any",
+      "run_id", "run that wrote the row",
+      "computed_at", "when the row was computed (UTC)");
+
+  static final TableDoc BY_SEGMENT_DOC = TableDoc.of(
+      "Account health per as-of date and segment x region x industry x csm_owner, with per-dimension and total rollup rows "
+          + "(filter on breakdown; (all) = rolled up, (none) = no value).",
+      "as_of_date", "as-of date T of the run (partition column)",
+      "breakdown", "dimensions the row is broken down by: detail (all four), segment, region, industry, csm_owner, or total",
+      "segment", "account segment; (none) when null, (all) when the breakdown rolls it up",
+      "region", "account region; (none) when null, (all) when the breakdown rolls it up",
+      "industry", "account industry; (none) when null, (all) when the breakdown rolls it up",
+      "csm_owner", "customer success manager; (none) when null, (all) when the breakdown rolls it up",
+      "accounts", "active accounts",
+      "accounts_green", "accounts in the green band",
+      "accounts_yellow", "accounts in the yellow band",
+      "accounts_red", "accounts in the red band",
+      "arr", "ARR of the accounts",
+      "arr_green", "ARR of green accounts",
+      "arr_yellow", "ARR of yellow accounts",
+      "arr_red", "ARR of red accounts",
+      "mean_health_score", "mean health score of the scored accounts",
+      "arr_weighted_health_score", "sum(arr * health_score) / sum(arr) over scored accounts; null when that ARR is 0",
+      "mean_churn_probability", "mean churn probability; null when no model is trained",
+      "arr_weighted_churn_probability", "sum(arr * churn_probability) / sum(arr); null when no model is trained or ARR is 0",
+      "accounts_at_risk", "accounts at risk: red band, or churn_probability >= the high-risk threshold",
+      "arr_at_risk", "ARR of the accounts at risk",
+      "accounts_with_alerts", "accounts with at least one row in health_alerts for the date",
+      "accounts_needing_attention", "accounts at risk or with an alert",
+      "run_id", "run that wrote the row",
+      "computed_at", "when the row was computed (UTC)");
+
+  static final TableDoc HIERARCHY_DOC = TableDoc.of(
+      "Account hierarchies per as-of date: one row per top-level account, rolling up the accounts below it (any depth); "
+          + "every active account is in exactly one row.",
+      "as_of_date", "as-of date T of the run (partition column)",
+      "top_account_id", "top-level account: reached by following parent_account_id until an account without a parent, "
+          + "or a parent not active at T",
+      "top_account_active", "whether the top-level account itself is active at T (false: it churned, is not created yet, or is unknown)",
+      "hierarchy_issue", "cycle or too_deep (bad parent links: the account is listed on its own); null otherwise",
+      "accounts", "active accounts in the tree: the top (when active) and every account below it",
+      "descendants", "active accounts below the top",
+      "max_depth", "parent links from the top to its deepest account (0 = no children)",
+      "own_arr", "the top account's own ARR (null when it is not active)",
+      "arr", "ARR of the tree: own plus descendants'",
+      "arr_weighted_health_score", "sum(arr * health_score) / sum(arr) over the tree's scored accounts; null when that ARR is 0",
+      "arr_weighted_churn_probability", "sum(arr * churn_probability) / sum(arr) over the tree; null when no model or no ARR",
+      "worst_band", "worst health band in the tree (red < yellow < green)",
+      "top_health_band", "the top account's own health band (null when it is not active)",
+      "accounts_red", "accounts of the tree in the red band",
+      "descendants_red", "accounts below the top in the red band",
+      "arr_at_risk", "ARR of the tree's accounts at risk: red band, or churn_probability >= the high-risk threshold",
+      "run_id", "run that wrote the row",
+      "computed_at", "when the row was computed (UTC)");
+}
