@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code evaluate}: out-of-time backtests. For each monthly cutoff C whose outcome is known at
@@ -56,10 +55,9 @@ public final class EvaluateJob {
     for (LocalDate c : cutoffs) dates.addAll(TrainingSet.snapshotDates(c, model));
     StepTimer.log("%s: %d cutoffs %s .. %s; features for %d dates in one pass (training snapshots of every cutoff)",
         ctx.command(), cutoffs.size(), cutoffs.get(0), cutoffs.get(cutoffs.size() - 1), dates.size());
-    int partitions = Math.max(1, ctx.spark().sparkContext().defaultParallelism());
-    Dataset<Row> rows = TrainJob.trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), model,
-        List.copyOf(dates)).coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
-    long n = timer.step("compute features for every cutoff and snapshot", () -> rows.count());
+    Dataset<Row> rows = timer.step("compute features for every cutoff and snapshot", () -> ChurnTrainer.materialize(
+        TrainJob.trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), model, List.copyOf(dates))));
+    long n = rows.count();
     StepTimer.log("%s: %,d account x date rows", ctx.command(), n);
     List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
 
@@ -71,7 +69,6 @@ public final class EvaluateJob {
       tables.add(r);
       summaries.add(summary(c, r));
     }
-    rows.unpersist();
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates",
         () -> tables.write(cutoffs));
     print(ctx, summaries);

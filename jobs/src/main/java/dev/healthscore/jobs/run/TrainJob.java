@@ -50,7 +50,8 @@ public final class TrainJob {
     StepTimer.log("%s: %d snapshots %s .. %s (every %d month(s); labels: churn within %d days, all known by %s)",
         ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
         cfg.horizonDays(), ctx.asOf());
-    Dataset<Row> rows = trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), cfg, dates);
+    Dataset<Row> rows = timer.step("compute features for " + dates.size() + " snapshots", () -> ChurnTrainer.materialize(
+        trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), cfg, dates)));
     String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
         + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
 

@@ -90,11 +90,7 @@ public final class ChurnTrainer {
                        Map<String, String> hyperParams, Dataset<Row> validationRows) {}
 
   public static Result train(Dataset<Row> labelled, ChurnModelConfig cfg, String version) {
-    // Training rows are few (accounts x snapshots) but arrive in as many partitions as the
-    // feature shuffle made; every optimizer iteration is one job over them, so one partition
-    // per core keeps each iteration cheap.
-    int partitions = Math.max(1, labelled.sparkSession().sparkContext().defaultParallelism());
-    Dataset<Row> rows = labelled.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = materialize(labelled);
     List<LocalDate> dates = rows.select(TrainingSet.SNAPSHOT).distinct().orderBy(TrainingSet.SNAPSHOT).collectAsList()
         .stream().map(r -> r.getDate(0).toLocalDate()).toList();
     if (dates.size() <= cfg.validationSnapshots()) {
@@ -173,7 +169,6 @@ public final class ChurnTrainer {
     Transformer[] stages = fitted.stages();
     withoutSummary((LogisticRegressionModel) stages[stages.length - 1]);
     ChurnModel model = new ChurnModel(fitted, offset(all, cfg), version);
-    rows.unpersist();
 
     Map<String, String> hyper = new LinkedHashMap<>();
     hyper.put("reg_param", Double.toString(best.regParam()));
@@ -206,6 +201,18 @@ public final class ChurnTrainer {
       if (e.getCause() instanceof RuntimeException r) throw r;
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * The rows, computed once and cut from their lineage. Every optimizer iteration is a Spark
+   * job whose tasks carry the plan behind their input; behind training rows stands the whole
+   * feature computation (a task binary of over 1 MB), which would be deserialized by every
+   * task of every iteration. A local checkpoint leaves only the stored blocks. Training rows
+   * are few (accounts x snapshots), so one partition per core keeps each iteration cheap.
+   */
+  public static Dataset<Row> materialize(Dataset<Row> rows) {
+    int partitions = Math.max(1, rows.sparkSession().sparkContext().defaultParallelism());
+    return rows.coalesce(partitions).localCheckpoint(true);
   }
 
   /** Higher AUC wins; within {@link #AUC_TIE} the higher top-decile lift wins; else the earlier grid point. */

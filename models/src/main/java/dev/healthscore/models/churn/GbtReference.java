@@ -15,7 +15,6 @@ import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A tuned gradient-boosted trees model on exactly the same rows and inputs as the churn model:
@@ -46,8 +45,7 @@ public final class GbtReference {
 
   public static GbtReference fit(Dataset<Row> labelled, ChurnModelConfig cfg, List<LocalDate> validationDates,
                                  List<LocalDate> trainDates) {
-    int partitions = Math.max(1, labelled.sparkSession().sparkContext().defaultParallelism());
-    Dataset<Row> rows = labelled.coalesce(partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = ChurnTrainer.materialize(labelled);
     ChurnTrainer.Inputs inputs = ChurnTrainer.Inputs.of(rows, cfg);
     // the fold and the held-out snapshots in one frame: GBT stops adding trees when the
     // held-out loss stops improving, so the number of trees is tuned too
@@ -73,7 +71,6 @@ public final class GbtReference {
       }
     }
     PipelineModel all = pipeline(cfg, inputs, bestDepth, bestTrees, false).fit(rows);
-    rows.unpersist();
     return new GbtReference(all, "depth=" + bestDepth + " step=" + STEP + " trees=" + bestTrees);
   }
 
