@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.QueryTest$;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 
 /** One SparkSession per test JVM, tuned for tiny fixtures. */
 public final class TestSpark {
@@ -46,5 +51,22 @@ public final class TestSpark {
   /** Spark's own DataFrame equality (order-insensitive), as in Spark's test suites. */
   public static void assertRows(Dataset<Row> actual, List<Row> expected) {
     QueryTest$.MODULE$.checkAnswer(actual, expected);
+  }
+
+  /**
+   * Equality of two computations of the same rows where double sums may be added up in a different
+   * order (different partitioning): doubles are compared rounded to {@code decimals} places.
+   */
+  public static void assertRowsRounded(Dataset<Row> actual, Dataset<Row> expected, int decimals) {
+    QueryTest$.MODULE$.checkAnswer(roundDoubles(actual, decimals), roundDoubles(expected, decimals).collectAsList());
+  }
+
+  private static Dataset<Row> roundDoubles(Dataset<Row> rows, int decimals) {
+    Column[] cols = Arrays.stream(rows.schema().fields())
+        .map(f -> f.dataType() instanceof DoubleType || f.dataType() instanceof FloatType
+            ? functions.round(functions.col(f.name()), decimals).as(f.name())
+            : functions.col(f.name()))
+        .toArray(Column[]::new);
+    return rows.select(cols);
   }
 }
