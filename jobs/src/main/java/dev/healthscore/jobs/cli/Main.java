@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The healthscore CLI: one sub-command per job. bin/healthscore and spark-submit both start here. */
 @Command(name = "healthscore", mixinStandardHelpOptions = true, version = "healthscore 0.1.0",
     description = "Customer health scoring and churn prediction on Apache Spark.",
-    subcommands = {GenerateCommand.class, ValidateCommand.class, FeaturesCommand.class, NightlyCommand.class, QualityGateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {GenerateCommand.class, ValidateCommand.class, FeaturesCommand.class, NightlyCommand.class, QualityGateCommand.class,
+        CatalogCommand.class, SqlServerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,47 @@
+package dev.healthscore.jobs.cli;
+
+import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.Lake;
+import dev.healthscore.jobs.lake.LakeCatalog;
+import dev.healthscore.jobs.lake.Metastore;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+    description = {"Register every Delta table of the lake in the Hive metastore as external tables <database>.<table>",
+        "(by location, with the tables' comments), plus the view account_health_latest. Re-running updates the",
+        "catalog and drops tables no longer in the lake. Metastore: embedded Derby in $HEALTHSCORE_METASTORE_DIR",
+        "or <lake>/_metastore, unless hive.metastore.uris / javax.jdo.option.* settings name another."})
+public class CatalogCommand extends SparkCommand {
+  @Option(names = "--lake", required = true, paramLabel = "DIR", description = "lake root holding the Delta tables")
+  String lake;
+
+  @Option(names = "--database", defaultValue = LakeCatalog.DEFAULT_DATABASE, paramLabel = "NAME",
+      description = "catalog database (default: ${DEFAULT-VALUE})")
+  String database;
+
+  @Override
+  protected String name() {
+    return "catalog";
+  }
+
+  @Override
+  protected void prepare() {
+    database = LakeCatalog.databaseName(database);
+  }
+
+  @Override
+  protected void run(SparkSession spark) {
+    StepTimer timer = new StepTimer(name());
+    Lake l = new Lake(spark, lake);
+    StepTimer.log("%s: %s", name(), Metastore.forLake(spark, lake).description());
+    LakeCatalog.Update u = timer.step("register lake tables", () -> LakeCatalog.update(spark, l, database));
+    if (u.registered()) {
+      LakeCatalog.log(name(), u.result());
+    } else {
+      StepTimer.log("%s: %s", name(), u.skipped());
+    }
+    printTimings(timer);
+  }
+}
