@@ -9,10 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true,
-    description = {"Register every Delta table of the lake in the Hive metastore as external tables <database>.<table>",
-        "(by location, with the tables' comments), plus the view account_health_latest. Re-running updates the",
-        "catalog and drops tables no longer in the lake. Metastore: embedded Derby in $HEALTHSCORE_METASTORE_DIR",
-        "or <lake>/_metastore, unless hive.metastore.uris / javax.jdo.option.* settings name another."})
+    description = {"Register the lake's Delta tables in the Hive metastore for SQL access.",
+        "Each becomes the external table <database>.<table> at its location, with its",
+        "comments; plus the view account_health_latest. Re-running updates the catalog",
+        "and drops tables no longer in the lake. Metastore: embedded Derby in",
+        "$HEALTHSCORE_METASTORE_DIR or <lake>/_metastore, unless Spark/Hive settings",
+        "(hive.metastore.uris, javax.jdo.option.ConnectionURL) name another."})
 public class CatalogCommand extends SparkCommand {
   @Option(names = "--lake", required = true, paramLabel = "DIR", description = "lake root holding the Delta tables")
   String lake;

@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sql-server", mixinStandardHelpOptions = true,
-    description = {"Serve the catalog over JDBC/ODBC (Spark Thrift Server, HiveServer2 protocol) until stopped",
-        "(SIGTERM or Ctrl-C). With --lake, registers the lake's tables at start and again whenever tables",
-        "appear in or disappear from the lake (checked every --refresh-seconds)."})
+    description = {"Serve the catalog over JDBC/ODBC (Spark Thrift Server, HiveServer2",
+        "protocol) until Ctrl-C or SIGTERM. With --lake, registers the lake's tables",
+        "at start and again when the lake changes.",
+        "JDBC URL: jdbc:hive2://HOST:PORT/DATABASE"})
 public class SqlServerCommand extends SparkCommand {
   @Option(names = "--lake", paramLabel = "DIR", description = "lake to register and serve (default: serve the catalog as it is)")
   String lake;
@@ -26,7 +27,7 @@ public class SqlServerCommand extends SparkCommand {
   String database;
 
   @Option(names = "--refresh-seconds", defaultValue = "60", paramLabel = "S",
-      description = "how often to look for tables added to or removed from the lake; 0 = never (default: ${DEFAULT-VALUE})")
+      description = "how often to look for lake changes (tables added, removed or changed); 0 = never (default: ${DEFAULT-VALUE})")
   int refreshSeconds;
 
   @Override

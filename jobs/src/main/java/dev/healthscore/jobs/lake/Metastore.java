@@ -38,15 +38,19 @@ public final class Metastore {
 
   /** The metastore for a lake (null: none given), from the session's settings and the environment. */
   public static Metastore forLake(SparkSession spark, String lakeRoot) {
-    return locate(spark.sparkContext().hadoopConfiguration(), hiveSiteOnClasspath(), lakeRoot, System.getenv(DIR_ENV));
+    return locate(spark.sparkContext().hadoopConfiguration(), hiveSite(), lakeRoot, System.getenv(DIR_ENV));
   }
 
-  static Metastore locate(Configuration hadoopConf, boolean hiveSite, String lakeRoot, String envDir) {
-    String uris = hadoopConf.get("hive.metastore.uris", "");
-    if (!uris.isBlank()) return new Metastore(null, "Hive metastore " + uris);
-    String url = hadoopConf.get("javax.jdo.option.ConnectionURL", "");
-    if (!url.isBlank()) return new Metastore(null, "Hive metastore database " + url);
-    if (hiveSite) return new Metastore(null, "Hive metastore from hive-site.xml");
+  /** {@code hiveSite}: the hive-site.xml on the classpath, if any (Hive reads its metastore settings from there too). */
+  static Metastore locate(Configuration hadoopConf, Configuration hiveSite, String lakeRoot, String envDir) {
+    for (Configuration c : new Configuration[] {hadoopConf, hiveSite}) {
+      if (c == null) continue;
+      String from = c == hiveSite ? " (hive-site.xml)" : "";
+      String uris = c.get("hive.metastore.uris", "");
+      if (!uris.isBlank()) return new Metastore(null, "Hive metastore " + uris + from);
+      String url = c.get("javax.jdo.option.ConnectionURL", "");
+      if (!url.isBlank()) return new Metastore(null, "Hive metastore database " + url + from);
+    }
     Path dir;
     if (envDir != null && !envDir.isBlank()) {
       dir = Path.of(envDir);
@@ -74,9 +78,13 @@ public final class Metastore {
     return hasScheme ? null : Path.of(root);
   }
 
-  private static boolean hiveSiteOnClasspath() {
+  private static Configuration hiveSite() {
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    return (cl != null ? cl : Metastore.class.getClassLoader()).getResource("hive-site.xml") != null;
+    java.net.URL url = (cl != null ? cl : Metastore.class.getClassLoader()).getResource("hive-site.xml");
+    if (url == null) return null;
+    Configuration c = new Configuration(false);
+    c.addResource(url);
+    return c;
   }
 
   public String description() {
@@ -149,7 +157,8 @@ public final class Metastore {
     requireHiveClasses();
     var builder = SparkSession.builder().sparkContext(base.sparkContext());
     sessionSettings().forEach((k, v) -> {
-      if (!base.sparkContext().conf().contains(k)) builder.config(k, v); // an explicit --conf wins
+      // an explicit --conf wins (a warehouse directory, say), except over what makes this a Hive session
+      if (k.equals("spark.sql.catalogImplementation") || !base.sparkContext().conf().contains(k)) builder.config(k, v);
     });
     hiveSettings.forEach(builder::config);
     try {

@@ -164,28 +164,32 @@ class LakeCatalogTest {
   void metastoreLocation() {
     Configuration none = new Configuration(false);
     Path lake = TestSpark.tempDir("ms-lake");
-    Metastore local = Metastore.locate(none, false, lake.toString(), null);
+    Metastore local = Metastore.locate(none, null, lake.toString(), null);
     assertEquals("embedded Derby metastore " + lake.resolve("_metastore"), local.description());
     assertTrue(local.embedded());
     assertFalse(local.exists()); // nothing created yet: nightly leaves it alone
     assertFalse(local.busy());
     assertEquals("embedded Derby metastore " + lake.resolve("_metastore"),
-        Metastore.locate(none, false, "file:" + lake, null).description());
-    assertEquals("embedded Derby metastore /srv/ms", Metastore.locate(none, false, "s3a://bucket/lake", "/srv/ms").description());
+        Metastore.locate(none, null, "file:" + lake, null).description());
+    assertEquals("embedded Derby metastore /srv/ms", Metastore.locate(none, null, "s3a://bucket/lake", "/srv/ms").description());
     assertEquals("lake s3a://bucket/lake is not a local directory, so the embedded metastore cannot live in it: set "
             + "HEALTHSCORE_METASTORE_DIR to a local directory, or configure a Hive metastore (--conf spark.hadoop.hive.metastore.uris=thrift://...)",
-        assertThrows(ConfigException.class, () -> Metastore.locate(none, false, "s3a://bucket/lake", null)).getMessage());
+        assertThrows(ConfigException.class, () -> Metastore.locate(none, null, "s3a://bucket/lake", null)).getMessage());
 
     Configuration thrift = new Configuration(false);
     thrift.set("hive.metastore.uris", "thrift://ms:9083");
-    Metastore remote = Metastore.locate(thrift, false, "s3a://bucket/lake", null);
+    Metastore remote = Metastore.locate(thrift, null, "s3a://bucket/lake", null);
     assertEquals("Hive metastore thrift://ms:9083", remote.description());
     assertTrue(remote.exists());
     assertFalse(remote.busy());
     Configuration jdo = new Configuration(false);
     jdo.set("javax.jdo.option.ConnectionURL", "jdbc:postgresql://db/hive");
-    assertEquals("Hive metastore database jdbc:postgresql://db/hive", Metastore.locate(jdo, false, lake.toString(), null).description());
-    assertEquals("Hive metastore from hive-site.xml", Metastore.locate(none, true, lake.toString(), null).description());
+    assertEquals("Hive metastore database jdbc:postgresql://db/hive", Metastore.locate(jdo, null, lake.toString(), null).description());
+    Configuration site = new Configuration(false);
+    site.set("hive.in.test", "true"); // a hive-site.xml without metastore settings: still ours
+    assertTrue(Metastore.locate(none, site, lake.toString(), null).embedded());
+    site.set("hive.metastore.uris", "thrift://site:9083");
+    assertEquals("Hive metastore thrift://site:9083 (hive-site.xml)", Metastore.locate(none, site, lake.toString(), null).description());
   }
 
   @Test
