@@ -104,8 +104,9 @@ public final class SqlServer {
     SqlServer s = new SqlServer(hive, lake, options, server, registered);
     org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(s::stop, SHUTDOWN_PRIORITY);
     awaitListening(options.host(), options.port());
-    StepTimer.log("sql-server: listening on %s:%d (HiveServer2 binary protocol, no authentication), started in %.1fs",
-        options.host(), options.port(), (System.nanoTime() - t0) / 1e9);
+    String auth = spark.sparkContext().hadoopConfiguration().get("hive.server2.authentication", "NONE");
+    StepTimer.log("sql-server: listening on %s:%d (HiveServer2 binary protocol, %s), started in %.1fs", options.host(),
+        options.port(), auth.equalsIgnoreCase("NONE") ? "no authentication" : "authentication " + auth, (System.nanoTime() - t0) / 1e9);
     StepTimer.log("sql-server: JDBC URL %s", s.jdbcUrl());
     StepTimer.log("sql-server: stop with Ctrl-C or SIGTERM");
     return s;
@@ -123,7 +124,7 @@ public final class SqlServer {
     return "jdbc:hive2://" + host + ":" + options.port() + "/" + options.database();
   }
 
-  /** Blocks until the process is stopped, re-registering the lake when its set of tables changes. */
+  /** Blocks until the process is stopped, registering the lake again when it changed. */
   public void serveUntilStopped() {
     try {
       while (true) {
