@@ -34,6 +34,17 @@ public class CatalogCommand extends SparkCommand {
   }
 
   @Override
+  public Integer call() {
+    prepare();
+    Metastore metastore = Metastore.forLake(lake);
+    if (metastore.busy()) { // held by a running sql-server: say so now instead of after starting Spark
+      StepTimer.log("%s: %s", name(), LakeCatalog.busyMessage(metastore));
+      return 0;
+    }
+    return super.call();
+  }
+
+  @Override
   protected void run(SparkSession spark) {
     StepTimer timer = new StepTimer(name());
     Lake l = new Lake(spark, lake);

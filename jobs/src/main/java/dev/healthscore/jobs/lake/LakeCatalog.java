@@ -171,7 +171,7 @@ public final class LakeCatalog {
     }
   }
 
-  static String busyMessage(Metastore metastore) {
+  public static String busyMessage(Metastore metastore) {
     return metastore.description() + " is in use by another process (a running sql-server?): catalog update skipped. "
         + "Tables are registered by location, so new data in them is visible now; "
         + "the sql-server registers lake changes itself (every --refresh-seconds)";

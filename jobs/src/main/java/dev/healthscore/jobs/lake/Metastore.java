@@ -41,6 +41,12 @@ public final class Metastore {
     return locate(spark.sparkContext().hadoopConfiguration(), hiveSite(), lakeRoot, System.getenv(DIR_ENV));
   }
 
+  /** The same, from this process's Spark settings before any Spark starts (a quick look before a long start). */
+  public static Metastore forLake(String lakeRoot) {
+    Configuration conf = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(new org.apache.spark.SparkConf());
+    return locate(conf, hiveSite(), lakeRoot, System.getenv(DIR_ENV));
+  }
+
   /** {@code hiveSite}: the hive-site.xml on the classpath, if any (Hive reads its metastore settings from there too). */
   static Metastore locate(Configuration hadoopConf, Configuration hiveSite, String lakeRoot, String envDir) {
     for (Configuration c : new Configuration[] {hadoopConf, hiveSite}) {
