@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "healthscore", mixinStandardHelpOptions = true, version = "healthscore 0.1.0",
     description = "Customer health scoring and churn prediction on Apache Spark.",
     subcommands = {DemoCommand.class, GenerateCommand.class, ValidateCommand.class, FeaturesCommand.class, NightlyCommand.class,
-        TrainCommand.class, EvaluateCommand.class, QualityGateCommand.class, ReportCommand.class,
+        TrainCommand.class, EvaluateCommand.class, QualityGateCommand.class, ReportCommand.class, CatalogCommand.class, SqlServerCommand.class,
         dev.healthscore.jobs.bench.FloorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -36,6 +41,10 @@ public final class Lake {
     return root;
   }
 
+  public SparkSession spark() {
+    return spark;
+  }
+
   public String path(String table) {
     return root + "/" + table;
   }
@@ -44,6 +53,38 @@ public final class Lake {
     Path log = new Path(path(table), "_delta_log");
     try {
       return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public boolean rootExists() {
+    Path rootPath = new Path(root);
+    try {
+      return rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(rootPath);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The Delta tables in the lake: sub-directories holding a {@code _delta_log/}, sorted.
+   * Names starting with {@code _} or {@code .} are not tables (e.g. {@code _metastore}).
+   */
+  public List<String> tables() {
+    Path rootPath = new Path(root);
+    try {
+      FileSystem fs = rootPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(rootPath)) return List.of();
+      List<String> names = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(rootPath)) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".") && fs.exists(new Path(s.getPath(), "_delta_log"))) {
+          names.add(name);
+        }
+      }
+      Collections.sort(names);
+      return names;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -73,6 +73,7 @@ public final class EvaluateJob {
         () -> tables.write(cutoffs));
     print(ctx, summaries);
     RunLog.append(ctx, summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, Map.of());
+    NightlyJob.updateCatalog(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);
   }
 

@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.run.StepTimer;
+import dev.healthscore.jobs.lake.LakeCatalog;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.jobs.lake.Metastore;
 import dev.healthscore.models.scorecard.HealthTrends;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -69,7 +71,40 @@ public final class NightlyJob {
           ctx.command(), alerts.hierarchyIssues(), String.join(", ", alerts.issueExamples()));
     }
     RunLog.append(ctx, accounts, features.quarantine(), perBand);
+    updateCatalog(ctx);
     return new Result(accounts, perBand, features, alerts);
+  }
+
+  /**
+   * Keeps the SQL catalog current once one is set up (catalog or sql-server ran, or a Hive
+   * metastore is configured); otherwise costs nothing and returns null. Never fails the run:
+   * account_health is written by now, and the tables are registered by location, so its new
+   * rows are visible whatever happens here.
+   */
+  public static LakeCatalog.Update updateCatalog(RunContext ctx) {
+    Metastore metastore;
+    try {
+      metastore = Metastore.forLake(ctx.spark(), ctx.lake().root());
+    } catch (RuntimeException e) {
+      return null; // no metastore can be placed (remote lake, none configured): SQL access not set up
+    }
+    if (!metastore.exists()) return null;
+    return ctx.timer().step("update SQL catalog", () -> {
+      try {
+        LakeCatalog.Update u = LakeCatalog.update(ctx.spark(), ctx.lake(), LakeCatalog.DEFAULT_DATABASE);
+        if (u.registered()) {
+          LakeCatalog.log(ctx.command(), u.result());
+        } else {
+          StepTimer.log("%s: %s", ctx.command(), u.skipped());
+        }
+        return u;
+      } catch (RuntimeException e) {
+        String why = "SQL catalog not updated (" + e.getMessage() + "); account_health for " + ctx.asOf()
+            + " is written. Retry with: healthscore catalog --lake " + ctx.lake().root();
+        StepTimer.log("%s: WARNING: %s", ctx.command(), why);
+        return new LakeCatalog.Update(null, why);
+      }
+    });
   }
 
   /** Earlier runs' scores, for the 7/30/90-day trends and the previous band. */

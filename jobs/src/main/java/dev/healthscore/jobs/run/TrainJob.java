@@ -104,6 +104,7 @@ public final class TrainJob {
     });
     printSignals(ctx, trained.model());
     RunLog.append(ctx, trained.rows(), counts, Map.of());
+    NightlyJob.updateCatalog(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(version, promoted, decision, trained.rows(), trained.churners(), v, championAuc, counts);
   }
 
