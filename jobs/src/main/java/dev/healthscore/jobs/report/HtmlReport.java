@@ -244,14 +244,15 @@ public final class HtmlReport {
     if (models.isEmpty()) return;
     b.append("<h3>Churn model vs the rule-based health score</h3>\n");
     verdict(d).ifPresent(v -> b.append("<p class=\"verdict\">").append(esc(v)).append("</p>\n"));
-    b.append("<table class=\"compare\" data-table=\"compare\">\n<thead><tr><th></th>");
+    // wide when many models were evaluated: scrolls inside its card instead of spilling out
+    b.append("<div class=\"table-scroll\">\n<table class=\"compare\" data-table=\"compare\">\n<thead><tr><th></th>");
     for (String m : models) b.append("<th>").append(esc(label(d, m))).append("</th>");
     b.append("</tr></thead>\n<tbody>\n");
     compareRow(b, d, models, "AUC (95% CI)", m -> d.metric(d.cutoff(), m, "auc").map(HtmlReport::withCi).orElse(NA));
     compareRow(b, d, models, "Top-decile lift", m -> d.value(m, "top_decile_lift").map(Html::times).orElse(NA));
     compareRow(b, d, models, "Churners caught at capacity", m -> capturedShort(d, m));
     compareRow(b, d, models, "Precision at capacity", m -> d.value(m, "precision_at_capacity").map(Html::pct).orElse(NA));
-    b.append("</tbody>\n</table>\n");
+    b.append("</tbody>\n</table>\n</div>\n");
   }
 
   private static void compareRow(StringBuilder b, ReportData d, List<String> models, String title, Function<String, String> cell) {

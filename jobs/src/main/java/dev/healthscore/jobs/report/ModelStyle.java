@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.report;
 
+import dev.healthscore.models.eval.ModelScores;
 import java.util.List;
 
 /** How each evaluated model is named and coloured in the report (the same everywhere). */
@@ -16,6 +17,7 @@ final class ModelStyle {
       case ReportData.HEALTH_SCORE -> "Health score (rules)";
       case ReportData.BEST_FEATURE -> "Best single measure";
       case ReportData.BASE_RATE -> "Base rate (no model)";
+      case ModelScores.GBT_REFERENCE -> "Gradient-boosted trees (yardstick)";
       default -> model;
     };
   }
@@ -26,6 +28,7 @@ final class ModelStyle {
       case ReportData.HEALTH_SCORE -> "#e67e22";
       case ReportData.BEST_FEATURE -> "#8e44ad";
       case ReportData.BASE_RATE -> "#95a5a6";
+      case ModelScores.GBT_REFERENCE -> "#16a085";
       default -> OTHER.get(Math.floorMod(model.hashCode(), OTHER.size()));
     };
   }

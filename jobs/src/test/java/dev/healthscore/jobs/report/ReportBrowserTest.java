@@ -33,7 +33,8 @@ class ReportBrowserTest {
   /** Per chart: its size on screen, its data marks and how many of them have a non-empty box, labels outside the chart. */
   static final String INSPECT = """
       JSON.stringify({
-        sections: [...document.querySelectorAll('section[id]')].map(s => ({id: s.id, height: s.getBoundingClientRect().height})),
+        sections: [...document.querySelectorAll('section[id]')].map(s => ({id: s.id, height: s.getBoundingClientRect().height,
+            spill: s.scrollWidth - s.clientWidth})),
         charts: [...document.querySelectorAll('svg[data-chart]')].map(svg => {
           const box = svg.getBoundingClientRect();
           const vb = svg.viewBox.baseVal;
@@ -109,6 +110,7 @@ class ReportBrowserTest {
       for (JsonNode s : page.path("sections")) {
         sections.add(s.path("id").asText());
         assertTrue(s.path("height").asDouble() > 80, "section " + s.path("id") + " is empty on screen");
+        assertTrue(s.path("spill").asInt() <= 0, "section " + s.path("id") + ": content spills out of its card by " + s.path("spill") + "px");
       }
       assertEquals(List.of("headline", "trend", "roc", "gains", "lift", "calibration", "bands", "signals", "metrics", "quality"),
           sections);

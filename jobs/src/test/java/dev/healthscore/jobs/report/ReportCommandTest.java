@@ -80,10 +80,11 @@ class ReportCommandTest {
 
   @Test
   void charts_drawTheFixtureValues() {
-    // trend: 4 models x 3 cutoffs points; 3 models with CIs -> 9 error bars
+    // trend: 4 models x 3 cutoffs points + the GBT yardstick at the latest; 3 models with CIs + GBT -> 10 error bars
     String trend = section(html, "trend");
-    assertEquals(12, count(trend, "<circle class=\"mark point\""));
-    assertEquals(9, count(trend, "<path class=\"mark ci\""));
+    assertEquals(13, count(trend, "<circle class=\"mark point\""));
+    assertEquals(10, count(trend, "<path class=\"mark ci\""));
+    assertTrue(trend.contains("Gradient-boosted trees (yardstick)"), "the GBT is named in words");
     assertTrue(trend.contains("<title>Churn model, 2024-09-30: AUC 0.812 (95% CI 0.790\u20130.835), 2,000 accounts, 180 churners</title>"));
     // ROC legend carries each model's AUC
     assertTrue(section(html, "roc").contains("Churn model \u2013 AUC 0.812"));
@@ -127,8 +128,9 @@ class ReportCommandTest {
     String m = section(html, "metrics");
     // newest cutoff first; the latest cutoff's rows are highlighted
     assertTrue(m.indexOf("class=\"cutoff\">2024-09-30</td>") < m.indexOf("class=\"cutoff\">2024-03-31</td>"));
-    assertEquals(4, count(m, "<tr class=\"latest"));
-    assertEquals(3, count(m, "<td rowspan=\"4\" class=\"cutoff\">"));
+    assertEquals(5, count(m, "<tr class=\"latest")); // with the GBT yardstick, evaluated at the latest cutoff only
+    assertEquals(2, count(m, "<td rowspan=\"4\" class=\"cutoff\">"));
+    assertEquals(1, count(m, "<td rowspan=\"5\" class=\"cutoff\">"));
     assertTrue(m.contains("Churn model</td><td class=\"num\">2,000</td><td class=\"num\">180</td>"
         + "<td class=\"num\">0.812 (0.790\u20130.835)</td><td class=\"num\">0.412</td><td class=\"num\">0.251</td>"
         + "<td class=\"num\">0.071</td><td class=\"num\">0.018</td><td class=\"num\">3.39\u00d7 (2.95\u20133.80)</td>"

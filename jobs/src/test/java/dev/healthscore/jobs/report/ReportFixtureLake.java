@@ -142,6 +142,8 @@ final class ReportFixtureLake {
     String v = "cm-" + c;
     rows.add(metric(c, "churn_model", v, "top_decile_lift", 3.39, 2.95, 3.80, ACCOUNTS, CHURNERS));
     rows.add(metric(c, "health_score", "default", "top_decile_lift", 2.22, 1.81, 2.64, ACCOUNTS, CHURNERS));
+    // the GBT yardstick, evaluated at the latest cutoff only (evaluation.reference_gbt: latest)
+    rows.add(metric(c, "gbt_reference", "maxDepth=5 stepSize=0.1 trees=120", "auc", 0.806, 0.783, 0.829, ACCOUNTS, CHURNERS));
     for (String m : List.of("churn_model", "health_score")) {
       String detail = m.equals("churn_model") ? v : "default";
       long caught = m.equals("churn_model") ? 96 : 70;
