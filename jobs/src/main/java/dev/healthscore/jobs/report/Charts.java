@@ -86,16 +86,27 @@ final class Charts {
     return s.end();
   }
 
+  /** The 0..1 × 0..1 frame of the half-width ROC and gains charts. */
+  private static final Frame UNIT_SQUARE = Frame.of(64, 24, HALF - 64 - 24, 420 - 24 - 56, 0, 1, 0, 1);
+
+  /** A half-width chart on {@link #UNIT_SQUARE}: percent axes, grid, and the diagonal of a random ranking. */
+  private static Svg unitSquare(String id, String title, String yLabel, String xLabel) {
+    Frame f = UNIT_SQUARE;
+    Svg s = new Svg(id, HALF, 420, title);
+    List<Double> ticks = f.x().ticks(5);
+    s.xGrid(f, ticks).yAxis(f, ticks, Html::pct0, yLabel);
+    s.xAxis(f, ticks, Html::pct0, xLabel);
+    s.reference(f.x().at(0), f.y().at(0), f.x().at(1), f.y().at(1));
+    return s;
+  }
+
   /** ROC curves of the report's cutoff, with the chance diagonal. */
   static String roc(ReportData d, List<RocPoint> points) {
     Map<String, List<RocPoint>> byModel = byModel(points, RocPoint::model);
     byModel.remove(ReportData.BASE_RATE); // a constant score's ROC is the diagonal already drawn
-    Frame f = Frame.of(64, 24, HALF - 64 - 24, 420 - 24 - 56, 0, 1, 0, 1);
-    Svg s = new Svg("roc", HALF, 420, "ROC curves at cutoff " + d.cutoff());
-    List<Double> ticks = f.x().ticks(5);
-    s.xGrid(f, ticks).yAxis(f, ticks, Html::pct0, "Churners caught (true positive rate)");
-    s.xAxis(f, ticks, Html::pct0, "Staying accounts flagged by mistake (false positive rate)");
-    s.reference(f.x().at(0), f.y().at(0), f.x().at(1), f.y().at(1));
+    Frame f = UNIT_SQUARE;
+    Svg s = unitSquare("roc", "ROC curves at cutoff " + d.cutoff(), "Churners caught (true positive rate)",
+        "Staying accounts flagged by mistake (false positive rate)");
     List<Key> keys = new ArrayList<>();
     for (String model : ordered(byModel.keySet(), d)) {
       List<double[]> line = byModel.get(model).stream().map(p -> new double[] {f.x().at(p.fpr()), f.y().at(p.tpr())}).toList();
@@ -112,12 +123,9 @@ final class Charts {
   static String gains(ReportData d, List<Gain> gains) {
     Map<String, List<Gain>> byModel = byModel(gains, Gain::model);
     byModel.remove(ReportData.BASE_RATE); // a constant score has no ranking to follow
-    Frame f = Frame.of(64, 24, HALF - 64 - 24, 420 - 24 - 56, 0, 1, 0, 1);
-    Svg s = new Svg("gains", HALF, 420, "Cumulative gains at cutoff " + d.cutoff());
-    List<Double> ticks = f.x().ticks(5);
-    s.xGrid(f, ticks).yAxis(f, ticks, Html::pct0, "Share of all churners reached");
-    s.xAxis(f, ticks, Html::pct0, "Share of accounts contacted, riskiest first");
-    s.reference(f.x().at(0), f.y().at(0), f.x().at(1), f.y().at(1));
+    Frame f = UNIT_SQUARE;
+    Svg s = unitSquare("gains", "Cumulative gains at cutoff " + d.cutoff(), "Share of all churners reached",
+        "Share of accounts contacted, riskiest first");
     Optional<Double> k = d.value(ReportData.CHURN_MODEL, "capacity_accounts");
     Optional<Metric> cap = d.metric(d.cutoff(), ReportData.CHURN_MODEL, "capacity_accounts");
     if (k.isPresent() && cap.get().accounts() != null && cap.get().accounts() > 0) {
