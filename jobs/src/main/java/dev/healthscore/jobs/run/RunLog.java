@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 public final class RunLog {
   private RunLog() {}
 
-  static final StructType SCHEMA = new StructType()
+  public static final StructType SCHEMA = new StructType()
       .add("run_id", "string").add("command", "string").add("as_of_date", "date")
       .add("started_at", "timestamp").add("duration_sec", "double").add("accounts", "long")
       .add("input_rows", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))

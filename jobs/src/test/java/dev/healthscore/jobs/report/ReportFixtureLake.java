@@ -62,13 +62,7 @@ final class ReportFixtureLake {
       .add("validation_auc", "double").add("validation_top_decile_lift", "double").add("validation_ece", "double")
       .add("validation_log_loss", "double").add("validation_brier", "double").add("champion_auc_same_rows", "double")
       .add("decision", "string").add("model_path", "string");
-  static final StructType RUNS = new StructType()
-      .add("run_id", "string").add("command", "string").add("as_of_date", "date")
-      .add("started_at", "timestamp").add("duration_sec", "double").add("accounts", "long")
-      .add("input_rows", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("quarantined_rows", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("accounts_per_band", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
-      .add("step_seconds", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+  static final StructType RUNS = dev.healthscore.jobs.run.RunLog.SCHEMA; // the real table's schema
   static final StructType QUARANTINE = new StructType()
       .add("table_name", "string").add("rule", "string").add("column_name", "string").add("row_json", "string")
       .add("run_id", "string").add("command", "string").add("as_of_date", "date").add("quarantined_at", "timestamp");
