@@ -1,9 +1,13 @@
 package dev.healthscore.jobs.run;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
@@ -14,10 +18,12 @@ import dev.healthscore.models.rollup.AccountHierarchy;
 import dev.healthscore.models.rollup.HealthBySegment;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -42,34 +48,68 @@ public final class AlertsAndRollups {
     // the date just written, read back (partition pruned) and kept: three tables are computed from it
     Dataset<Row> health = ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()).persist();
     try {
-      timer.step("write health_alerts", () -> ctx.lake().replaceDates(LakeTables.HEALTH_ALERTS,
-          NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory(ctx), cfg), ctx), t, ALERTS_DOC));
+      WriteMetrics alertCounts = timer.step("write health_alerts", () -> {
+        WriteMetrics m = WriteMetrics.of(NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory(ctx), cfg), ctx),
+            perReasonCounts());
+        ctx.lake().replaceDates(LakeTables.HEALTH_ALERTS, m.rows(), t, ALERTS_DOC);
+        return m;
+      });
       Dataset<Row> alerts = ctx.lake().readDate(LakeTables.HEALTH_ALERTS, ctx.asOf());
       timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
           NightlyJob.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability()), ctx), t, BY_SEGMENT_DOC));
-      timer.step("write account_hierarchy_health", () -> ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH,
-          NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx), t, HIERARCHY_DOC));
+      WriteMetrics issueCounts = timer.step("write account_hierarchy_health", () -> {
+        WriteMetrics m = WriteMetrics.of(NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx),
+            issueCounts());
+        ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH, m.rows(), t, HIERARCHY_DOC);
+        return m;
+      });
 
-      // the summary collects counts only: one row per reason, plus the rollup row (reason null) with distinct accounts
+      // the summary's counts were collected while the tables were written
+      Map<String, Object> reasons = alertCounts.get(() -> alerts);
       Map<String, Long> perReason = new LinkedHashMap<>();
-      HealthAlerts.REASONS.forEach(r -> perReason.put(r, 0L));
-      long accounts = 0;
-      for (Row r : alerts.rollup("alert_reason").agg(count(lit(1)), countDistinct(col("account_id"))).collectAsList()) {
-        if (r.isNullAt(0)) accounts = r.getLong(2);
-        else perReason.put(r.getString(0), r.getLong(1));
-      }
+      HealthAlerts.REASONS.forEach(r -> perReason.put(r, WriteMetrics.asLong(reasons.get(r))));
       long total = perReason.values().stream().mapToLong(Long::longValue).sum();
+      long accounts = WriteMetrics.asLong(reasons.get("alerted_accounts"));
 
+      Map<String, Object> flagged = issueCounts.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf()));
       Map<String, Long> issues = new TreeMap<>();
-      Dataset<Row> flagged = ctx.lake().readDate(LakeTables.ACCOUNT_HIERARCHY_HEALTH, ctx.asOf())
-          .filter(col("hierarchy_issue").isNotNull());
-      flagged.groupBy("hierarchy_issue").count().collectAsList().forEach(r -> issues.put(r.getString(0), r.getLong(1)));
-      List<String> examples = issues.isEmpty() ? List.of() : flagged.select("top_account_id").orderBy("top_account_id")
-          .limit(5).collectAsList().stream().map(r -> r.getString(0)).toList();
+      for (String issue : List.of(AccountHierarchy.CYCLE, AccountHierarchy.TOO_DEEP)) {
+        long n = WriteMetrics.asLong(flagged.get(issue));
+        if (n > 0) issues.put(issue, n);
+      }
+      List<String> examples = exampleIds(flagged.get("examples"));
       return new Result(total, accounts, perReason, issues, examples);
     } finally {
       health.unpersist();
     }
+  }
+
+  private static Column[] perReasonCounts() {
+    List<Column> aggs = new ArrayList<>();
+    for (String r : HealthAlerts.REASONS) aggs.add(sum(when(col("alert_reason").equalTo(r), 1L).otherwise(0L)).as(r));
+    aggs.add(size(collect_set(col("account_id"))).as("alerted_accounts"));
+    return aggs.toArray(Column[]::new);
+  }
+
+  private static Column[] issueCounts() {
+    List<Column> aggs = new ArrayList<>();
+    for (String issue : List.of(AccountHierarchy.CYCLE, AccountHierarchy.TOO_DEEP)) {
+      aggs.add(sum(when(col("hierarchy_issue").equalTo(issue), 1L).otherwise(0L)).as(issue));
+    }
+    // bad links are rare: all their top ids are kept, the summary shows the first five
+    aggs.add(sort_array(collect_list(when(col("hierarchy_issue").isNotNull(), col("top_account_id")))).as("examples"));
+    return aggs.toArray(Column[]::new);
+  }
+
+  private static List<String> exampleIds(Object ids) {
+    if (ids == null) return List.of();
+    List<String> all = new ArrayList<>();
+    if (ids instanceof scala.collection.Seq<?> seq) {
+      scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> all.add(String.valueOf(x)));
+    } else if (ids instanceof List<?> list) {
+      list.forEach(x -> all.add(String.valueOf(x)));
+    }
+    return all.subList(0, Math.min(5, all.size()));
   }
 
   /** Earlier runs' churn probabilities, for "crossed the high-risk threshold since the previous run". */

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
@@ -35,17 +36,19 @@ public final class FeaturesJob {
         () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
     List<Feature> features = FeatureCatalog.features(ctx.config());
 
-    timer.step("compute features as of " + ctx.asOf() + " and write account_features", () -> {
+    WriteMetrics written = timer.step("compute features as of " + ctx.asOf() + " and write account_features", () -> {
       Dataset<Row> rows = FeatureEngine.compute(ctx.spark(), warehouse, features, List.of(ctx.asOf()))
           .drop(ActiveAccounts.FIRST_CHURN) // a label source, never stored with features
           .withColumn("run_id", lit(ctx.runId()))
           .withColumn("computed_at", current_timestamp());
-      ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, rows, List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features));
+      WriteMetrics metrics = WriteMetrics.of(rows, count(lit(1)).as("accounts"));
+      ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, metrics.rows(), List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features));
+      return metrics;
     });
 
     List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    long accounts = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf()).count();
+    long accounts = WriteMetrics.asLong(written.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf())).get("accounts"));
     StepTimer.log("%s: %d accounts active at %s; %d rows quarantined", ctx.command(), accounts, ctx.asOf(), quarantined);
     return new Result(accounts, counts);
   }

@@ -1,8 +1,11 @@
 package dev.healthscore.jobs.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.run.StepTimer;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -49,20 +53,24 @@ public final class NightlyJob {
   public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alertsConfig) {
     FeaturesJob.Result features = FeaturesJob.run(ctx);
     StepTimer timer = ctx.timer();
-    timer.step("score accounts and write account_health", () -> {
+    WriteMetrics written = timer.step("score accounts and write account_health", () -> {
       Dataset<Row> rows = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf());
       Dataset<Row> scored = Scorecard.score(rows, scorecard);
       scored = HealthTrends.attach(scored, history(ctx));
       scored = ChurnScoring.apply(ctx, scored, model);
-      ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, AccountHealth.select(scored, scorecard, ctx),
-          List.of(ctx.asOf()), AccountHealth.doc(scorecard));
+      WriteMetrics metrics = WriteMetrics.of(AccountHealth.select(scored, scorecard, ctx), perBandCounts());
+      ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, metrics.rows(), List.of(ctx.asOf()), AccountHealth.doc(scorecard));
+      return metrics;
     });
+    Map<String, Object> counted = written.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()));
     Map<String, Long> perBand = new LinkedHashMap<>();
-    for (Row r : ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()).groupBy("health_band").count()
-        .orderBy("health_band").collectAsList()) {
-      perBand.put(r.isNullAt(0) ? "(no score)" : r.getString(0), r.getLong(1));
+    for (String band : BAND_ORDER) {
+      long n = WriteMetrics.asLong(counted.get(band));
+      if (n > 0) perBand.put(band, n);
     }
-    long accounts = perBand.values().stream().mapToLong(Long::longValue).sum();
+    long accounts = WriteMetrics.asLong(counted.get("accounts"));
+    long unexpected = accounts - perBand.values().stream().mapToLong(Long::longValue).sum();
+    if (unexpected != 0) throw new IllegalStateException(unexpected + " rows of account_health have a band other than " + BAND_ORDER);
     AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, alertsConfig);
     StepTimer.log("%s: account_health for %s: %d accounts, per band %s; %d alerts on %d accounts, per reason %s",
         ctx.command(), ctx.asOf(), accounts, perBand, alerts.alerts(), alerts.alertedAccounts(), alerts.alertsPerReason());
@@ -105,6 +113,20 @@ public final class NightlyJob {
         return new LakeCatalog.Update(null, why);
       }
     });
+  }
+
+  /** Bands as the summary lists them (null band = no score first, then alphabetical). */
+  static final List<String> BAND_ORDER = List.of("(no score)", "green", "red", "yellow");
+
+  /** Accounts written and accounts per band, counted while account_health is written. */
+  private static Column[] perBandCounts() {
+    List<Column> aggs = new java.util.ArrayList<>();
+    aggs.add(count(lit(1)).as("accounts"));
+    for (String band : BAND_ORDER) {
+      Column in = band.startsWith("(") ? col("health_band").isNull() : col("health_band").equalTo(band);
+      aggs.add(sum(when(in, 1L).otherwise(0L)).as(band));
+    }
+    return aggs.toArray(Column[]::new);
   }
 
   /** Earlier runs' scores, for the 7/30/90-day trends and the previous band. */

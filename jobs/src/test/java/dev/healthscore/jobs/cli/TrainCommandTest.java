@@ -45,6 +45,21 @@ class TrainCommandTest {
     return CliTestSupport.run(args.toArray(String[]::new));
   }
 
+  private static String trained;
+
+  /**
+   * A lake with one model trained on the small world with the test config: shared by the
+   * tests that only read that model or add to other tables (training is the slow part).
+   */
+  static synchronized String trainedLake() {
+    if (trained == null) {
+      String lake = TestSpark.tempDir("lake").toString();
+      assertEquals(0, train(lake, TestWorlds.config("")).exitCode());
+      trained = lake;
+    }
+    return trained;
+  }
+
   static Map<String, String> statuses(String lake) {
     return table(lake, "churn_models").collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getAs("version"), r -> r.getAs("status")));
@@ -52,8 +67,7 @@ class TrainCommandTest {
 
   @Test
   void trainThenNightly_everyActiveAccountGetsAProbabilityReasonsAndVersion() {
-    String lake = TestSpark.tempDir("lake").toString();
-    assertEquals(0, train(lake, TestWorlds.config("")).exitCode());
+    String lake = trainedLake();
     List<Row> models = table(lake, "churn_models").collectAsList();
     assertEquals(1, models.size());
     Row m = models.get(0);
@@ -116,9 +130,8 @@ class TrainCommandTest {
   void trainingUsesNothingAfterT_cutWarehouseGivesTheSameModel() {
     Map<String, Dataset<Row>> full = TestWorlds.tables(TestWorlds.small());
     String cut = Fixtures.writeParquet(WarehouseCut.at(full, TestWorlds.LAST_DAY));
-    String lakeFull = TestSpark.tempDir("lake").toString();
+    String lakeFull = trainedLake();
     String lakeCut = TestSpark.tempDir("lake").toString();
-    assertEquals(0, train(lakeFull, TestWorlds.config("")).exitCode());
     assertEquals(0, trainOn(cut, lakeCut, TestWorlds.config("")).exitCode());
     Row a = table(lakeFull, "churn_models").first();
     Row b = table(lakeCut, "churn_models").first();
