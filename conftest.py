@@ -58,12 +58,16 @@ def spark_jar() -> Path:
 def spark_env(tmp_path_factory) -> dict:
     """Environment for spark-submit / spark-class / bin/healthscore: pyspark's Spark
     distribution, loopback only, and a SPARK_CONF_DIR that keeps Spark's INFO chatter out
-    of the test logs and uses few shuffle partitions for the tiny world."""
+    of the test logs and uses few shuffle partitions and no code generation for the tiny world."""
     conf = tmp_path_factory.mktemp("spark_conf")
     shutil.copy(ROOT / "jobs" / "src" / "main" / "resources" / "log4j2.properties", conf / "log4j2.properties")
+    # The test worlds are tiny: compiling generated code (Janino) for each new plan costs more
+    # than evaluating expressions row by row (docs/benchmarks.md). Production keeps codegen.
     (conf / "spark-defaults.conf").write_text(
         "spark.sql.shuffle.partitions 4\n"
-        "spark.ui.showConsoleProgress false\n")
+        "spark.ui.showConsoleProgress false\n"
+        "spark.sql.codegen.wholeStage false\n"
+        "spark.sql.codegen.factoryMode NO_CODEGEN\n")
     env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_CONF_DIR": str(conf), "SPARK_LOCAL_IP": "127.0.0.1",
            "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "HEALTHSCORE_MEMORY": "2g"}
     env.pop("SPARK_MASTER", None)
