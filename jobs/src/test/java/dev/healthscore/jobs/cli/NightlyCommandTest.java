@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 
 class NightlyCommandTest {
@@ -77,6 +78,22 @@ class NightlyCommandTest {
     assertEquals(2, gate.exitCode());
     assertEquals("healthscore quality-gate: quality gate failed for 2024-06-30: FAIL accounts: 3 vs 3 on 2024-05-31 "
         + "(drop limit -50%)", gate.stderr());
+  }
+
+  @Test
+  void badParentLinks_areCountedAndNamedInTheSummary() {
+    Map<String, Dataset<Row>> tables = new LinkedHashMap<>(SmallWorld.tables());
+    // A4's parent is A1; making A1's parent A4 closes a cycle
+    tables.put("accounts", tables.get("accounts").withColumn("parent_account_id",
+        functions.when(functions.col("account_id").equalTo("A1"), functions.lit("A4"))
+            .otherwise(functions.col("parent_account_id"))));
+    String wh = Fixtures.writeParquet(tables);
+    String lake = TestSpark.tempDir("lake").toString();
+    String stdout = captureStdout(() ->
+        assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", "2024-06-30").exitCode()));
+    assertTrue(stdout.contains("nightly: bad parent links, accounts listed on their own in account_hierarchy_health: "
+        + "{cycle=2} (e.g. A1, A4)"), stdout);
+    assertEquals(2, table(lake, "account_hierarchy_health").filter("hierarchy_issue = 'cycle'").count());
   }
 
   /**
