@@ -56,14 +56,17 @@ public final class AsOf {
    * every T are dropped here: this is the point-in-time cut.
    */
   public static Dataset<Row> attach(Dataset<Row> rows, String timeColumn, List<LocalDate> dates, int lookbackDays) {
+    LocalDate first = dates.stream().min(LocalDate::compareTo).orElseThrow();
+    LocalDate last = dates.stream().max(LocalDate::compareTo).orElseThrow();
+    LocalDate earliestDay = lookbackDays == ALL_HISTORY ? null : first.minusDays(lookbackDays - 1L);
+    // The cut on the raw column first: on a timestamp it is two comparisons of longs (and
+    // Parquet can skip row groups by it), where the day of a row needs a calendar
+    // conversion; only the rows inside the windows get their day computed.
+    Dataset<Row> inRange = rows.filter(daysBetween(rows, timeColumn, earliestDay, last));
     Column day = to_date(col(timeColumn));
     Dataset<Row> withDate;
     if (dates.size() == 1) {
-      Column t = lit(Date.valueOf(dates.get(0)));
-      Column age = datediff(t, day);
-      Column keep = age.geq(0);
-      if (lookbackDays != ALL_HISTORY) keep = keep.and(age.lt(lookbackDays));
-      withDate = rows.filter(keep).withColumn(DATE, t);
+      withDate = inRange.withColumn(DATE, lit(Date.valueOf(last)));
     } else {
       Column[] all = dates.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new);
       Column candidates = filter(array(all), d -> {
@@ -71,9 +74,20 @@ public final class AsOf {
         Column keep = age.geq(0);
         return lookbackDays == ALL_HISTORY ? keep : keep.and(age.lt(lookbackDays));
       });
-      withDate = rows.withColumn(DATE, explode(candidates));
+      withDate = inRange.withColumn(DATE, explode(candidates));
     }
     return withDate.withColumn(AGE_DAYS, datediff(col(DATE), day));
+  }
+
+  /** The row's own time falls on a day in [from, to] (from null: no lower bound); null times never. */
+  static Column daysBetween(Dataset<Row> rows, String timeColumn, LocalDate from, LocalDate to) {
+    Column time = col(timeColumn);
+    boolean isDate = rows.schema().apply(timeColumn).dataType() instanceof org.apache.spark.sql.types.DateType;
+    // Midnight of a day in the session time zone, the zone to_date uses.
+    Column before = isDate ? time.leq(lit(Date.valueOf(to))) : time.lt(lit(Date.valueOf(to.plusDays(1))).cast("timestamp"));
+    if (from == null) return before;
+    Column after = isDate ? time.geq(lit(Date.valueOf(from))) : time.geq(lit(Date.valueOf(from)).cast("timestamp"));
+    return after.and(before);
   }
 
   public static Dataset<Row> dates(org.apache.spark.sql.SparkSession spark, List<LocalDate> dates) {
