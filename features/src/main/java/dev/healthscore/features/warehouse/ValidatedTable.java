@@ -75,30 +75,30 @@ public final class ValidatedTable {
    */
   public synchronized QuarantineCounts counts() {
     if (counts != null) return counts;
-    if (observation.future().isCompleted()) {
-      Map<String, Object> observed;
-      try {
-        observed = observation.getAsJava();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      long input = asLong(observed.get("input"));
-      long rejected = asLong(observed.get("rejected"));
-      if (rejected == 0) {
-        counts = new QuarantineCounts(table.name(), input, Map.of());
-        return counts;
-      }
-      counts = countPerRule();
-      if (counts.input() != input || counts.quarantined() != rejected) {
-        throw new IllegalStateException("warehouse table '" + table.name() + "' changed while this run read it: "
-            + input + " rows (" + rejected + " rejected) in the main pass, " + counts.input() + " ("
-            + counts.quarantined() + ") when counted again");
-      }
+    Map<String, Object> observed = observedOrNull();
+    if (observed != null && asLong(observed.get("rejected")) == 0) {
+      counts = new QuarantineCounts(table.name(), asLong(observed.get("input")), Map.of());
       return counts;
     }
     counts = countPerRule();
+    if (observed != null && (counts.input() != asLong(observed.get("input"))
+        || counts.quarantined() != asLong(observed.get("rejected")))) {
+      throw new IllegalStateException("warehouse table '" + table.name() + "' changed while this run read it: "
+          + observed.get("input") + " rows (" + observed.get("rejected") + " rejected) in the main pass, "
+          + counts.input() + " (" + counts.quarantined() + ") when counted again");
+    }
     return counts;
+  }
+
+  /** What Spark observed during the main pass, or null if no action has consumed the rows yet. */
+  private Map<String, Object> observedOrNull() {
+    if (!observation.future().isCompleted()) return null;
+    try {
+      return observation.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** One pass: rows per (rule, column), good rows under (null, null). */
@@ -112,8 +112,9 @@ public final class ValidatedTable {
     }
     Map<String, Long> byRule = new LinkedHashMap<>(); // in the order the checks are applied
     for (RowRules.Check c : checks) {
-      Long n = found.remove(key(c.rule().code(), c.column()));
-      if (n != null) byRule.put(key(c.rule().code(), c.column()), n);
+      String key = key(c.rule().code(), c.column());
+      Long n = found.remove(key);
+      if (n != null) byRule.put(key, n);
     }
     if (!found.isEmpty()) throw new IllegalStateException(table.name() + ": rows tagged with undeclared checks " + found);
     return new QuarantineCounts(table.name(), input, byRule);
