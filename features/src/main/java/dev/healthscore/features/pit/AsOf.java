@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -77,6 +78,19 @@ public final class AsOf {
       withDate = inRange.withColumn(DATE, explode(candidates));
     }
     return withDate.withColumn(AGE_DAYS, datediff(col(DATE), day));
+  }
+
+  /**
+   * One date T, no row dropped: adds {@link #DATE} (T) and {@link #AGE_DAYS}, which is null
+   * unless the row is {@code valid} and its own time lies in (T - lookbackDays, T]. Every
+   * feature condition tests the age, so a row with a null age reaches no feature; it is still
+   * there to be counted (validation counted in the features' own aggregation).
+   */
+  public static Dataset<Row> mark(Dataset<Row> rows, String timeColumn, LocalDate date, int lookbackDays, Column valid) {
+    LocalDate earliestDay = lookbackDays == ALL_HISTORY ? null : date.minusDays(lookbackDays - 1L);
+    Column usable = valid.and(daysBetween(rows, timeColumn, earliestDay, date));
+    return rows.withColumn(DATE, lit(Date.valueOf(date)))
+        .withColumn(AGE_DAYS, when(usable, datediff(col(DATE), to_date(col(timeColumn)))));
   }
 
   /** The row's own time falls on a day in [from, to] (from null: no lower bound); null times never. */

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Prints each step of a command as it starts and how long it took, and keeps the
- * timings for the run's result record (so the CLI and Airflow can log them).
+ * timings for the run's result record (so the CLI and Airflow can log them). Steps may run
+ * on several threads at once (independent lake writes).
  */
 public final class StepTimer {
   private final String command;
@@ -26,7 +27,9 @@ public final class StepTimer {
     long t0 = System.nanoTime();
     T result = body.get();
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    timings.merge(name, took, Duration::plus);
+    synchronized (timings) {
+      timings.merge(name, took, Duration::plus);
+    }
     log("%s: %s done in %s", command, name, format(took));
     return result;
   }
@@ -39,7 +42,9 @@ public final class StepTimer {
   }
 
   public Map<String, Duration> timings() {
-    return Collections.unmodifiableMap(timings);
+    synchronized (timings) {
+      return Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+    }
   }
 
   public Duration total() {
@@ -48,7 +53,7 @@ public final class StepTimer {
 
   public List<String> summaryLines() {
     List<String> lines = new ArrayList<>();
-    timings.forEach((k, v) -> lines.add(String.format("  %-32s %8s", k, format(v))));
+    timings().forEach((k, v) -> lines.add(String.format("  %-32s %8s", k, format(v))));
     lines.add(String.format("  %-32s %8s", "total", format(total())));
     return lines;
   }

@@ -34,7 +34,14 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.adaptive.optimizer.excludedRules",
         "org.apache.spark.sql.execution.adaptive.AQEPropagateEmptyRelation");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // Cached results (the nightly keeps T's features and scores in memory) are coalesced by
+    // AQE like any other; otherwise they keep all spark.sql.shuffle.partitions, and every
+    // step after them runs 32 tiny tasks and writes 32 files.
+    conf.setIfMissing("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     conf.setIfMissing("spark.sql.shuffle.partitions", "32");
+    // Stages share the cores fairly (fairscheduler.xml): small stages do not queue behind
+    // the tasks of the big scan (docs/benchmarks.md).
+    conf.setIfMissing("spark.scheduler.mode", "FAIR");
     conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "4");
     // Our Delta tables must stay readable by delta-rs and Delta Kernel: no deletion vectors.
     conf.setIfMissing("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");

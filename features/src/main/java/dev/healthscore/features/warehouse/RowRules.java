@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
@@ -64,6 +63,16 @@ public final class RowRules {
   }
 
   /**
+   * True where a row breaks none of the row-local checks (never null). The cross-row rules
+   * (unknown account, duplicate id) are not in it.
+   */
+  public static Column passesRowChecks(TableSpec table, Instant wallClock) {
+    Column ok = lit(true);
+    for (Check c : rowChecks(table, wallClock)) ok = ok.and(c.breaks().eqNullSafe(lit(true)).unary_$bang());
+    return ok;
+  }
+
+  /**
    * @param knownAccountIds one column {@code account_id} of accepted accounts; ignored for
    *     the accounts table itself
    */
@@ -92,9 +101,9 @@ public final class RowRules {
 
     if (table.idColumn() != null) {
       // The earliest good row of an id is kept; ties broken by the row's content, so the
-      // choice never depends on file order.
+      // choice never depends on file order (the values themselves: no text made per row).
       String[] dataCols = table.columns().stream().map(ColumnSpec::name).toArray(String[]::new);
-      Column content = to_json(struct(dataCols[0], java.util.Arrays.copyOfRange(dataCols, 1, dataCols.length)));
+      Column content = struct(dataCols[0], java.util.Arrays.copyOfRange(dataCols, 1, dataCols.length));
       var byId = Window.partitionBy(col(table.idColumn())).orderBy(
           col(RULE).isNotNull(), col(table.timeColumn()).asc_nulls_last(), content);
       Column dup = col(RULE).isNull().and(row_number().over(byId).gt(1));

@@ -2,12 +2,16 @@ package dev.healthscore.features.warehouse;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -23,25 +27,79 @@ import org.apache.spark.sql.Row;
  * one per rule (8) cost 22 s of a 33 s pass, two cost 7 s (docs/benchmarks.md).
  */
 public final class ValidatedTable {
+  /** {@link #rowsWithValidity()}: true where the row breaks no row-local rule. */
+  public static final String VALID = "_valid";
+  /** Per-account counts for {@link #countedPerAccount}: rows read, and rows passing the row-local rules. */
+  public static final String ROWS = "_rows";
+  public static final String VALID_ROWS = "_valid_rows";
+
   private final TableSpec table;
+  private final Dataset<Row> conformed;
+  private final Dataset<Row> knownAccountIds;
+  private final Instant wallClock;
   private final Dataset<Row> tagged;
   private final List<RowRules.Check> checks;
-  private final Observation observation;
+  private Observation observation;
   private QuarantineCounts counts;
 
-  private ValidatedTable(TableSpec table, Dataset<Row> tagged, List<RowRules.Check> checks, Observation observation) {
+  private ValidatedTable(TableSpec table, Dataset<Row> conformed, Dataset<Row> knownAccountIds, Instant wallClock) {
     this.table = table;
-    this.tagged = tagged;
-    this.checks = checks;
-    this.observation = observation;
+    this.conformed = conformed;
+    this.knownAccountIds = knownAccountIds;
+    this.wallClock = wallClock;
+    this.checks = RowRules.allChecks(table, wallClock);
+    this.observation = newObservation(table);
+    this.tagged = RowRules.tag(table, conformed, knownAccountIds, wallClock)
+        .observe(observation, count(lit(1)).as("input"), count(col(RowRules.RULE)).as("rejected"));
   }
 
   public static ValidatedTable of(TableSpec table, Dataset<Row> conformed, Dataset<Row> knownAccountIds, Instant wallClock) {
-    Dataset<Row> tagged = RowRules.tag(table, conformed, knownAccountIds, wallClock);
-    List<RowRules.Check> checks = RowRules.allChecks(table, wallClock);
-    Observation obs = new Observation("validate_" + table.name() + "_" + System.nanoTime());
-    Dataset<Row> observed = tagged.observe(obs, count(lit(1)).as("input"), count(col(RowRules.RULE)).as("rejected"));
-    return new ValidatedTable(table, observed, checks, obs);
+    return new ValidatedTable(table, conformed, knownAccountIds, wallClock);
+  }
+
+  private static Observation newObservation(TableSpec table) {
+    return new Observation("validate_" + table.name() + "_" + System.nanoTime());
+  }
+
+  /**
+   * Whether every rule of this table can be counted inside a per-account aggregation of all
+   * its rows ({@link #countedPerAccount}): the row-local rules row by row, the unknown account
+   * once per account. Not a table with an id: its duplicate rule needs the rows of an id together.
+   */
+  public boolean countableWhileAggregating() {
+    return table.idColumn() == null;
+  }
+
+  /**
+   * Every row read, untagged, with {@link #VALID}. Counting this way costs the big tables far
+   * less than tagging: no per-row probe of the known accounts, no observed aggregate per row
+   * (which Spark evaluates outside generated code), docs/benchmarks.md.
+   */
+  public Dataset<Row> rowsWithValidity() {
+    return conformed.withColumn(VALID, RowRules.passesRowChecks(table, wallClock));
+  }
+
+  /**
+   * Counts the table from a per-account aggregation of {@link #rowsWithValidity()}, given as
+   * columns {@link #ROWS} and {@link #VALID_ROWS} beside {@code account_id}: input is every
+   * row, rejected are the rows breaking a row-local rule plus the valid rows of accounts that
+   * are not accepted accounts. The counts are observed while the returned rows (the same, less
+   * the two count columns) are consumed; they replace the observation of the tagged rows.
+   */
+  public synchronized Dataset<Row> countedPerAccount(Dataset<Row> perAccount) {
+    Column known = lit(true);
+    Dataset<Row> withKnown = perAccount;
+    if (table.referencesAccounts() && knownAccountIds != null) {
+      Dataset<Row> ids = knownAccountIds.select(col("account_id").as("_known_id")).distinct();
+      withKnown = perAccount.join(broadcast(ids), perAccount.col("account_id").equalTo(col("_known_id")), "left");
+      known = col("_known_id").isNotNull();
+    }
+    observation = newObservation(table);
+    counts = null;
+    Column rejected = col(ROWS).minus(col(VALID_ROWS)).plus(when(known, lit(0L)).otherwise(col(VALID_ROWS)));
+    return withKnown
+        .observe(observation, sum(col(ROWS)).as("input"), sum(rejected).as("rejected"))
+        .drop(ROWS, VALID_ROWS, "_known_id");
   }
 
   private static String key(String rule, String column) {
@@ -73,9 +131,22 @@ public final class ValidatedTable {
    * Input and rejection counts. Free if the accepted rows were already consumed by an
    * action and none were rejected; otherwise one counting pass (rows per rule) runs now.
    */
-  public synchronized QuarantineCounts counts() {
+  public QuarantineCounts counts() {
+    return counts(java.time.Duration.ZERO);
+  }
+
+  /**
+   * {@link #counts()} for a caller whose main action has just consumed the rows: Spark
+   * reports observed metrics through its listener bus, shortly after the action returns, so
+   * wait for them a little (10 s at most) rather than count the table again.
+   */
+  public QuarantineCounts countsAfterPass() {
+    return counts(OBSERVED_METRICS_WAIT);
+  }
+
+  private synchronized QuarantineCounts counts(java.time.Duration wait) {
     if (counts != null) return counts;
-    Map<String, Object> observed = observedOrNull();
+    Map<String, Object> observed = observedOrNull(wait);
     if (observed != null && asLong(observed.get("rejected")) == 0) {
       counts = new QuarantineCounts(table.name(), asLong(observed.get("input")), Map.of());
       return counts;
@@ -90,16 +161,29 @@ public final class ValidatedTable {
     return counts;
   }
 
-  /** What Spark observed during the main pass, or null if no action has consumed the rows yet. */
-  private Map<String, Object> observedOrNull() {
-    if (!observation.future().isCompleted()) return null;
+  /** Whether the main pass has reported its counts (so a clean table needs no pass of its own). */
+  boolean observedInPass() {
+    return observedOrNull(OBSERVED_METRICS_WAIT) != null;
+  }
+
+  /** What Spark observed during the main pass (waiting up to {@code wait}), or null if nothing was reported. */
+  private Map<String, Object> observedOrNull(java.time.Duration wait) {
     try {
+      if (!observation.future().isCompleted()) {
+        if (wait.isZero()) return null;
+        scala.concurrent.Await.ready(observation.future(),
+            scala.concurrent.duration.Duration.create(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+      }
       return observation.getAsJava();
+    } catch (java.util.concurrent.TimeoutException e) {
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
+
+  private static final java.time.Duration OBSERVED_METRICS_WAIT = java.time.Duration.ofSeconds(10);
 
   /** One pass: rows per (rule, column), good rows under (null, null). */
   private QuarantineCounts countPerRule() {

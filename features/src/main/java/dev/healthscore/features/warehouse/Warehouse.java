@@ -105,7 +105,7 @@ public final class Warehouse {
   }
 
   /** Table directories by lower-case name, so {@code Usage_Events/} is found too. */
-  private Map<String, Path> tableDirs() {
+  private synchronized Map<String, Path> tableDirs() {
     if (tableDirs != null) return tableDirs;
     Map<String, Path> dirs = new HashMap<>();
     Path rootPath = new Path(root);

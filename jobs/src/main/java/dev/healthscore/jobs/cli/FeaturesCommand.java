@@ -26,7 +26,7 @@ public class FeaturesCommand extends SparkCommand {
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
-    FeaturesJob.run(ctx);
+    FeaturesJob.run(ctx).release();
     printTimings(ctx.timer());
   }
 }

@@ -23,6 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,27 +46,41 @@ public final class AlertsAndRollups {
   public record Result(long alerts, long alertedAccounts, Map<String, Long> alertsPerReason,
                        Map<String, Long> hierarchyIssues, List<String> issueExamples) {}
 
-  static Result write(RunContext ctx, AlertsConfig cfg) {
+  /**
+   * @param health the rows of account_health just written for T ({@link Materialized}). The
+   *     three tables are written at once, on two threads: each write is mostly fixed cost
+   *     (planning, a Delta commit), which overlaps well even on two cores.
+   * @param probabilityHistory earlier runs' churn probabilities (account_id, as_of_date,
+   *     churn_probability), for "crossed the high-risk threshold since the previous run"
+   */
+  static Result write(RunContext ctx, AlertsConfig cfg, Dataset<Row> health, Dataset<Row> probabilityHistory) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
-    // the date just written, read back (partition pruned) and kept: three tables are computed from it
-    Dataset<Row> health = ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()).persist();
+    ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+      Thread th = new Thread(r, "healthscore-rollups");
+      th.setDaemon(true);
+      return th;
+    });
+    Dataset<Row> alerts = Materialized.of(NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory, cfg), ctx));
     try {
-      WriteMetrics alertCounts = timer.step("write health_alerts", () -> {
-        WriteMetrics m = WriteMetrics.of(NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory(ctx), cfg), ctx),
-            perReasonCounts());
-        ctx.lake().replaceDates(LakeTables.HEALTH_ALERTS, m.rows(), t, ALERTS_DOC);
+      CompletableFuture<WriteMetrics> alertsAndSegments = CompletableFuture.supplyAsync(() -> {
+        WriteMetrics m = timer.step("write health_alerts", () -> {
+          WriteMetrics counts = WriteMetrics.of(alerts, perReasonCounts());
+          ctx.lake().replaceDates(LakeTables.HEALTH_ALERTS, counts.rows(), t, ALERTS_DOC);
+          return counts;
+        });
+        timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
+            NightlyJob.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability()), ctx), t, BY_SEGMENT_DOC));
         return m;
-      });
-      Dataset<Row> alerts = ctx.lake().readDate(LakeTables.HEALTH_ALERTS, ctx.asOf());
-      timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
-          NightlyJob.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability()), ctx), t, BY_SEGMENT_DOC));
-      WriteMetrics issueCounts = timer.step("write account_hierarchy_health", () -> {
+      }, pool);
+      CompletableFuture<WriteMetrics> hierarchy = CompletableFuture.supplyAsync(() -> timer.step("write account_hierarchy_health", () -> {
         WriteMetrics m = WriteMetrics.of(NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx),
             issueCounts());
         ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH, m.rows(), t, HIERARCHY_DOC);
         return m;
-      });
+      }), pool);
+      WriteMetrics alertCounts = join(alertsAndSegments);
+      WriteMetrics issueCounts = join(hierarchy);
 
       // the summary's counts were collected while the tables were written
       Map<String, Object> reasons = alertCounts.get(() -> alerts);
@@ -80,7 +98,18 @@ public final class AlertsAndRollups {
       List<String> examples = exampleIds(flagged.get("examples"));
       return new Result(total, accounts, perReason, issues, examples);
     } finally {
-      health.unpersist();
+      pool.shutdownNow();
+    }
+  }
+
+  /** The task's result, or its own exception (so the run fails with the task's one-line reason). */
+  private static <T> T join(CompletableFuture<T> task) {
+    try {
+      return task.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error err) throw err;
+      throw e;
     }
   }
 
@@ -110,15 +139,6 @@ public final class AlertsAndRollups {
       list.forEach(x -> all.add(String.valueOf(x)));
     }
     return all.subList(0, Math.min(5, all.size()));
-  }
-
-  /** Earlier runs' churn probabilities, for "crossed the high-risk threshold since the previous run". */
-  static Dataset<Row> probabilityHistory(RunContext ctx) {
-    Date t = Date.valueOf(ctx.asOf());
-    Date from = Date.valueOf(ctx.asOf().minusDays(NightlyJob.HISTORY_DAYS));
-    return ctx.lake().read(LakeTables.ACCOUNT_HEALTH)
-        .filter(col("as_of_date").lt(lit(t)).and(col("as_of_date").geq(lit(from))))
-        .select("account_id", "as_of_date", "churn_probability");
   }
 
   static final TableDoc ALERTS_DOC = TableDoc.of(

@@ -24,7 +24,15 @@ import org.apache.spark.sql.Row;
 public final class FeaturesJob {
   private FeaturesJob() {}
 
-  public record Result(long accounts, List<QuarantineCounts> quarantine) {
+  /**
+   * @param rows the features of T as written, cached: the nightly scores them without reading
+   *     the table back; {@link #release()} when done
+   */
+  public record Result(long accounts, List<QuarantineCounts> quarantine, Dataset<Row> rows) {
+    public void release() {
+      rows.unpersist();
+    }
+
     public long quarantined() {
       return quarantine.stream().mapToLong(QuarantineCounts::quarantined).sum();
     }
@@ -36,20 +44,23 @@ public final class FeaturesJob {
         () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
     List<Feature> features = FeatureCatalog.features(ctx.config());
 
-    WriteMetrics written = timer.step("compute features as of " + ctx.asOf() + " and write account_features", () -> {
+    Written written = timer.step("compute features as of " + ctx.asOf() + " and write account_features", () -> {
       Dataset<Row> rows = FeatureEngine.compute(ctx.spark(), warehouse, features, List.of(ctx.asOf()))
           .drop(ActiveAccounts.FIRST_CHURN) // a label source, never stored with features
           .withColumn("run_id", lit(ctx.runId()))
-          .withColumn("computed_at", current_timestamp());
+          .withColumn("computed_at", current_timestamp())
+          .persist();
       WriteMetrics metrics = WriteMetrics.of(rows, count(lit(1)).as("accounts"));
       ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, metrics.rows(), List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features));
-      return metrics;
+      return new Written(rows, metrics);
     });
 
     List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    long accounts = WriteMetrics.asLong(written.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf())).get("accounts"));
+    long accounts = WriteMetrics.asLong(written.metrics().get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf())).get("accounts"));
     StepTimer.log("%s: %d accounts active at %s; %d rows quarantined", ctx.command(), accounts, ctx.asOf(), quarantined);
-    return new Result(accounts, counts);
+    return new Result(accounts, counts, written.rows());
   }
+
+  private record Written(Dataset<Row> rows, WriteMetrics metrics) {}
 }

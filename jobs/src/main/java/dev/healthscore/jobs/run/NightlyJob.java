@@ -53,35 +53,47 @@ public final class NightlyJob {
   public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alertsConfig) {
     FeaturesJob.Result features = FeaturesJob.run(ctx);
     StepTimer timer = ctx.timer();
-    WriteMetrics written = timer.step("score accounts and write account_health", () -> {
-      Dataset<Row> rows = ctx.lake().readDate(LakeTables.ACCOUNT_FEATURES, ctx.asOf());
-      Dataset<Row> scored = Scorecard.score(rows, scorecard);
-      scored = HealthTrends.attach(scored, history(ctx));
-      scored = ChurnScoring.apply(ctx, scored, model);
-      WriteMetrics metrics = WriteMetrics.of(AccountHealth.select(scored, scorecard, ctx), perBandCounts());
-      ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, metrics.rows(), List.of(ctx.asOf()), AccountHealth.doc(scorecard));
-      return metrics;
-    });
-    Map<String, Object> counted = written.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()));
-    Map<String, Long> perBand = new LinkedHashMap<>();
-    for (String band : BAND_ORDER) {
-      long n = WriteMetrics.asLong(counted.get(band));
-      if (n > 0) perBand.put(band, n);
+    try {
+      // earlier runs, read once (before T is written): score trends now, probability alerts later
+      Dataset<Row> history = history(ctx);
+      // account_health of T, kept: the alerts and both rollups are computed from these rows
+      Health written = timer.step("score accounts and write account_health", () -> {
+        Dataset<Row> scored = Scorecard.score(features.rows(), scorecard);
+        scored = HealthTrends.attach(scored, history);
+        scored = ChurnScoring.apply(ctx, scored, model);
+        Dataset<Row> rows = Materialized.of(AccountHealth.select(scored, scorecard, ctx));
+        features.release();
+        WriteMetrics metrics = WriteMetrics.of(rows, perBandCounts());
+        ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, metrics.rows(), List.of(ctx.asOf()), AccountHealth.doc(scorecard));
+        return new Health(rows, metrics);
+      });
+      Dataset<Row> health = written.rows();
+      Map<String, Object> counted = written.metrics().get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()));
+      Map<String, Long> perBand = new LinkedHashMap<>();
+      for (String band : BAND_ORDER) {
+        long n = WriteMetrics.asLong(counted.get(band));
+        if (n > 0) perBand.put(band, n);
+      }
+      long accounts = WriteMetrics.asLong(counted.get("accounts"));
+      long unexpected = accounts - perBand.values().stream().mapToLong(Long::longValue).sum();
+      if (unexpected != 0) throw new IllegalStateException(unexpected + " rows of account_health have a band other than " + BAND_ORDER);
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, alertsConfig, health,
+          history.select("account_id", "as_of_date", "churn_probability"));
+      StepTimer.log("%s: account_health for %s: %d accounts, per band %s; %d alerts on %d accounts, per reason %s",
+          ctx.command(), ctx.asOf(), accounts, perBand, alerts.alerts(), alerts.alertedAccounts(), alerts.alertsPerReason());
+      if (!alerts.hierarchyIssues().isEmpty()) {
+        StepTimer.log("%s: bad parent links, accounts listed on their own in account_hierarchy_health: %s (e.g. %s)",
+            ctx.command(), alerts.hierarchyIssues(), String.join(", ", alerts.issueExamples()));
+      }
+      RunLog.append(ctx, accounts, features.quarantine(), perBand);
+      updateCatalog(ctx);
+      return new Result(accounts, perBand, features, alerts);
+    } finally {
+      features.release();
     }
-    long accounts = WriteMetrics.asLong(counted.get("accounts"));
-    long unexpected = accounts - perBand.values().stream().mapToLong(Long::longValue).sum();
-    if (unexpected != 0) throw new IllegalStateException(unexpected + " rows of account_health have a band other than " + BAND_ORDER);
-    AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, alertsConfig);
-    StepTimer.log("%s: account_health for %s: %d accounts, per band %s; %d alerts on %d accounts, per reason %s",
-        ctx.command(), ctx.asOf(), accounts, perBand, alerts.alerts(), alerts.alertedAccounts(), alerts.alertsPerReason());
-    if (!alerts.hierarchyIssues().isEmpty()) {
-      StepTimer.log("%s: bad parent links, accounts listed on their own in account_hierarchy_health: %s (e.g. %s)",
-          ctx.command(), alerts.hierarchyIssues(), String.join(", ", alerts.issueExamples()));
-    }
-    RunLog.append(ctx, accounts, features.quarantine(), perBand);
-    updateCatalog(ctx);
-    return new Result(accounts, perBand, features, alerts);
   }
+
+  private record Health(Dataset<Row> rows, WriteMetrics metrics) {}
 
   /**
    * Keeps the SQL catalog current once one is set up (catalog or sql-server ran, or a Hive
@@ -129,17 +141,21 @@ public final class NightlyJob {
     return aggs.toArray(Column[]::new);
   }
 
-  /** Earlier runs' scores, for the 7/30/90-day trends and the previous band. */
+  /**
+   * Earlier runs of the 180 days before T: scores for the 7/30/90-day trends and the previous
+   * band, churn probabilities for "crossed the high-risk threshold since the previous run".
+   */
   static Dataset<Row> history(RunContext ctx) {
     if (!ctx.lake().exists(LakeTables.ACCOUNT_HEALTH)) {
       return ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-          .add("account_id", "string").add("as_of_date", "date").add("health_score", "double").add("health_band", "string"));
+          .add("account_id", "string").add("as_of_date", "date").add("health_score", "double").add("health_band", "string")
+          .add("churn_probability", "double"));
     }
     Date t = Date.valueOf(ctx.asOf());
     Date from = Date.valueOf(ctx.asOf().minusDays(HISTORY_DAYS));
     return ctx.lake().read(LakeTables.ACCOUNT_HEALTH)
         .filter(col("as_of_date").lt(lit(t)).and(col("as_of_date").geq(lit(from))))
-        .select("account_id", "as_of_date", "health_score", "health_band");
+        .select("account_id", "as_of_date", "health_score", "health_band", "churn_probability");
   }
 
   static Dataset<Row> stamp(Dataset<Row> rows, RunContext ctx) {

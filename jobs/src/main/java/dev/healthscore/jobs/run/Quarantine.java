@@ -18,7 +18,7 @@ final class Quarantine {
   private Quarantine() {}
 
   static List<QuarantineCounts> record(RunContext ctx, ValidatedWarehouse warehouse) {
-    List<QuarantineCounts> counts = warehouse.counts(); // observed during the pass that just ran
+    List<QuarantineCounts> counts = warehouse.countsAfterPass(); // observed during the pass that just ran
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
     if (quarantined > 0) {
       ctx.timer().step("write " + quarantined + " rejected rows to quarantine", () ->
