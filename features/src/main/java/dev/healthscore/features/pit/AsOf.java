@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -69,12 +69,15 @@ public final class AsOf {
     if (dates.size() == 1) {
       withDate = inRange.withColumn(DATE, lit(Date.valueOf(last)));
     } else {
-      Column[] all = dates.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new);
-      Column candidates = filter(array(all), d -> {
-        Column age = datediff(d, day);
-        Column keep = age.geq(0);
-        return lookbackDays == ALL_HISTORY ? keep : keep.and(age.lt(lookbackDays));
-      });
+      // The dates whose window (T - lookbackDays, T] holds the row's day are consecutive in
+      // the sorted list: from the first date on or after the day to the last one before
+      // day + lookbackDays. Counting dates before each bound is plain comparisons in
+      // generated code (a filter with a lambda would be interpreted, row by row).
+      List<LocalDate> sorted = dates.stream().sorted().distinct().toList();
+      Column[] all = sorted.stream().map(d -> lit(Date.valueOf(d))).toArray(Column[]::new);
+      Column from = datesBefore(sorted, day);
+      Column to = lookbackDays == ALL_HISTORY ? lit(sorted.size()) : datesBefore(sorted, date_add(day, lookbackDays));
+      Column candidates = slice(array(all), from.plus(1), to.minus(from));
       withDate = inRange.withColumn(DATE, explode(candidates));
     }
     return withDate.withColumn(AGE_DAYS, datediff(col(DATE), day));
@@ -91,6 +94,13 @@ public final class AsOf {
     Column usable = valid.and(daysBetween(rows, timeColumn, earliestDay, date));
     return rows.withColumn(DATE, lit(Date.valueOf(date)))
         .withColumn(AGE_DAYS, when(usable, datediff(col(DATE), to_date(col(timeColumn)))));
+  }
+
+  /** How many of the (sorted) dates are before {@code day}. */
+  private static Column datesBefore(List<LocalDate> sorted, Column day) {
+    Column n = lit(0);
+    for (LocalDate d : sorted) n = n.plus(when(lit(Date.valueOf(d)).lt(day), 1).otherwise(0));
+    return n;
   }
 
   /** The row's own time falls on a day in [from, to] (from null: no lower bound); null times never. */
