@@ -1,13 +1,12 @@
 package dev.healthscore.features.warehouse;
 
+import dev.healthscore.features.run.Concurrently;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,34 +30,18 @@ public final class ValidatedWarehouse {
    * of its own: mostly waiting); the first problem in table order is the one reported.
    */
   public static ValidatedWarehouse open(Warehouse warehouse, Instant wallClock) {
-    ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "healthscore-open-table");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Concurrently.pool("healthscore-open-table", 4);
     try {
       Map<String, Future<Dataset<Row>>> opening = new LinkedHashMap<>();
       for (TableSpec t : Contract.TABLES) opening.put(t.name(), pool.submit(() -> warehouse.read(t)));
       Map<String, Dataset<Row>> conformed = new LinkedHashMap<>();
-      for (Map.Entry<String, Future<Dataset<Row>>> e : opening.entrySet()) conformed.put(e.getKey(), await(e.getValue()));
+      for (Map.Entry<String, Future<Dataset<Row>>> e : opening.entrySet()) conformed.put(e.getKey(), Concurrently.await(e.getValue()));
       return of(conformed, wallClock);
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      if (e.getCause() instanceof Error err) throw err;
-      throw new IllegalStateException(e.getCause());
-    }
-  }
 
   /** From already-conformed tables (tests, generators). */
   public static ValidatedWarehouse of(Map<String, Dataset<Row>> conformed, Instant wallClock) {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.healthscore.features.run.Concurrently;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
@@ -23,10 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,14 +55,10 @@ public final class AlertsAndRollups {
   static Result write(RunContext ctx, AlertsConfig cfg, Dataset<Row> health, Dataset<Row> probabilityHistory) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
-    ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-      Thread th = new Thread(r, "healthscore-rollups");
-      th.setDaemon(true);
-      return th;
-    });
+    ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
     Dataset<Row> alerts = Materialized.of(NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory, cfg), ctx));
     try {
-      CompletableFuture<WriteMetrics> alertsAndSegments = CompletableFuture.supplyAsync(() -> {
+      Future<WriteMetrics> alertsAndSegments = pool.submit(() -> {
         WriteMetrics m = timer.step("write health_alerts", () -> {
           WriteMetrics counts = WriteMetrics.of(alerts, perReasonCounts());
           ctx.lake().replaceDates(LakeTables.HEALTH_ALERTS, counts.rows(), t, ALERTS_DOC);
@@ -72,15 +67,15 @@ public final class AlertsAndRollups {
         timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
             NightlyJob.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability()), ctx), t, BY_SEGMENT_DOC));
         return m;
-      }, pool);
-      CompletableFuture<WriteMetrics> hierarchy = CompletableFuture.supplyAsync(() -> timer.step("write account_hierarchy_health", () -> {
+      });
+      Future<WriteMetrics> hierarchy = pool.submit(() -> timer.step("write account_hierarchy_health", () -> {
         WriteMetrics m = WriteMetrics.of(NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx),
             issueCounts());
         ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH, m.rows(), t, HIERARCHY_DOC);
         return m;
-      }), pool);
-      WriteMetrics alertCounts = join(alertsAndSegments);
-      WriteMetrics issueCounts = join(hierarchy);
+      }));
+      WriteMetrics alertCounts = Concurrently.await(alertsAndSegments);
+      WriteMetrics issueCounts = Concurrently.await(hierarchy);
 
       // the summary's counts were collected while the tables were written
       Map<String, Object> reasons = alertCounts.get(() -> alerts);
@@ -99,17 +94,6 @@ public final class AlertsAndRollups {
       return new Result(total, accounts, perReason, issues, examples);
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /** The task's result, or its own exception (so the run fails with the task's one-line reason). */
-  private static <T> T join(CompletableFuture<T> task) {
-    try {
-      return task.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      if (e.getCause() instanceof Error err) throw err;
-      throw e;
     }
   }
 

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import dev.healthscore.features.run.Concurrently;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.models.eval.BinaryMetrics;
 import java.time.LocalDate;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.Pipeline;
@@ -131,7 +131,7 @@ public final class ChurnTrainer {
     // the fits are bound by job latency, not CPU, and overlap well (as CrossValidator's parallelism).
     List<double[]> grid = new ArrayList<>();
     for (double reg : cfg.regParams()) for (double enet : cfg.elasticNetParams()) grid.add(new double[] {reg, enet});
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(grid.size(), GRID_THREADS));
+    ExecutorService pool = Concurrently.pool("healthscore-grid-fit", Math.min(grid.size(), GRID_THREADS));
     List<Future<Object[]>> fits = new ArrayList<>();
     for (double[] g : grid) {
       fits.add(pool.submit(() -> {
@@ -146,7 +146,7 @@ public final class ChurnTrainer {
     Candidate best = null;
     BinaryMetrics bestMetrics = null;
     for (int i = 0; i < grid.size(); i++) {
-      Object[] out = await(fits.get(i));
+      Object[] out = Concurrently.await(fits.get(i));
       BinaryMetrics bm = (BinaryMetrics) out[0];
       Candidate c = new Candidate(grid.get(i)[0], grid.get(i)[1], bm.auc(), bm.topDecileLift());
       candidates.add(c);
@@ -191,17 +191,6 @@ public final class ChurnTrainer {
     return m;
   }
 
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      throw new IllegalStateException(e.getCause());
-    }
-  }
 
   /**
    * The rows, computed once and cut from their lineage. Every optimizer iteration is a Spark
