@@ -72,6 +72,15 @@ public final class RowRules {
     return ok;
   }
 
+  /** {@link #withKnownAccount}: the row's account_id when it is an accepted account, else null. */
+  static final String KNOWN_ID = "_known_id";
+
+  /** Adds {@link #KNOWN_ID} by a broadcast left join with the accepted account ids (few, against many rows). */
+  static Dataset<Row> withKnownAccount(Dataset<Row> rows, Dataset<Row> knownAccountIds) {
+    Dataset<Row> known = knownAccountIds.select(col("account_id").as(KNOWN_ID)).distinct();
+    return rows.join(broadcast(known), rows.col("account_id").equalTo(col(KNOWN_ID)), "left");
+  }
+
   /**
    * @param knownAccountIds one column {@code account_id} of accepted accounts; ignored for
    *     the accounts table itself
@@ -90,13 +99,12 @@ public final class RowRules {
     Dataset<Row> tagged = conformed.withColumn(RULE, rule).withColumn(COLUMN, column);
 
     if (table.referencesAccounts()) {
-      Dataset<Row> known = knownAccountIds.select(col("account_id").as("_known_id")).distinct();
-      tagged = tagged.join(broadcast(known), tagged.col("account_id").equalTo(col("_known_id")), "left");
-      Column unknown = col(RULE).isNull().and(col("_known_id").isNull());
+      tagged = withKnownAccount(tagged, knownAccountIds);
+      Column unknown = col(RULE).isNull().and(col(KNOWN_ID).isNull());
       tagged = tagged
           .withColumn(COLUMN, when(unknown, lit("account_id")).otherwise(col(COLUMN)))
           .withColumn(RULE, when(unknown, lit(Rule.UNKNOWN_ACCOUNT.code())).otherwise(col(RULE)))
-          .drop("_known_id");
+          .drop(KNOWN_ID);
     }
 
     if (table.idColumn() != null) {

@@ -2,15 +2,17 @@ package dev.healthscore.features.warehouse;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -90,16 +92,15 @@ public final class ValidatedTable {
     Column known = lit(true);
     Dataset<Row> withKnown = perAccount;
     if (table.referencesAccounts() && knownAccountIds != null) {
-      Dataset<Row> ids = knownAccountIds.select(col("account_id").as("_known_id")).distinct();
-      withKnown = perAccount.join(broadcast(ids), perAccount.col("account_id").equalTo(col("_known_id")), "left");
-      known = col("_known_id").isNotNull();
+      withKnown = RowRules.withKnownAccount(perAccount, knownAccountIds);
+      known = col(RowRules.KNOWN_ID).isNotNull();
     }
     observation = newObservation(table);
     counts = null;
     Column rejected = col(ROWS).minus(col(VALID_ROWS)).plus(when(known, lit(0L)).otherwise(col(VALID_ROWS)));
     return withKnown
         .observe(observation, sum(col(ROWS)).as("input"), sum(rejected).as("rejected"))
-        .drop(ROWS, VALID_ROWS, "_known_id");
+        .drop(ROWS, VALID_ROWS, RowRules.KNOWN_ID);
   }
 
   private static String key(String rule, String column) {
@@ -132,7 +133,7 @@ public final class ValidatedTable {
    * action and none were rejected; otherwise one counting pass (rows per rule) runs now.
    */
   public QuarantineCounts counts() {
-    return counts(java.time.Duration.ZERO);
+    return counts(Duration.ZERO);
   }
 
   /**
@@ -144,7 +145,7 @@ public final class ValidatedTable {
     return counts(OBSERVED_METRICS_WAIT);
   }
 
-  private synchronized QuarantineCounts counts(java.time.Duration wait) {
+  private synchronized QuarantineCounts counts(Duration wait) {
     if (counts != null) return counts;
     Map<String, Object> observed = observedOrNull(wait);
     if (observed != null && asLong(observed.get("rejected")) == 0) {
@@ -167,15 +168,15 @@ public final class ValidatedTable {
   }
 
   /** What Spark observed during the main pass (waiting up to {@code wait}), or null if nothing was reported. */
-  private Map<String, Object> observedOrNull(java.time.Duration wait) {
+  private Map<String, Object> observedOrNull(Duration wait) {
     try {
       if (!observation.future().isCompleted()) {
         if (wait.isZero()) return null;
         scala.concurrent.Await.ready(observation.future(),
-            scala.concurrent.duration.Duration.create(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            scala.concurrent.duration.Duration.create(wait.toMillis(), TimeUnit.MILLISECONDS));
       }
       return observation.getAsJava();
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,7 +184,7 @@ public final class ValidatedTable {
     }
   }
 
-  private static final java.time.Duration OBSERVED_METRICS_WAIT = java.time.Duration.ofSeconds(10);
+  private static final Duration OBSERVED_METRICS_WAIT = Duration.ofSeconds(10);
 
   /** One pass: rows per (rule, column), good rows under (null, null). */
   private QuarantineCounts countPerRule() {
