@@ -89,13 +89,14 @@ public final class FeatureEngine {
   /**
    * Group by (account, as-of date). Distinct counts are not {@code collect_set}s, which
    * would make Spark aggregate every row outside generated code: a row that counts toward
-   * some distinct count also becomes one record per distinct-count feature, keyed by the
-   * value it counts ({@code _v1}...); a first aggregation per (account, date, record kind,
-   * value) leaves one row per distinct value, a second counts them per (account, date).
-   * The other features are computed on the rows' own records (kind 0) in the first.
+   * some distinct count also becomes one record per record kind ({@link DistinctKind}), keyed
+   * by the value it counts ({@code _v1}...); a first aggregation per (account, date, record
+   * kind, value) leaves one row per distinct value with its youngest age, a second counts them
+   * per (account, date). The other features are computed on the rows' own records (kind 0)
+   * in the first.
    */
   private static Dataset<Row> aggregateRecords(Dataset<Row> rows, TableSpec table, List<Feature> features, boolean counting) {
-    List<Feature> distinct = features.stream().filter(f -> f.agg() == Agg.COUNT_DISTINCT).toList();
+    List<DistinctKind> kindsOfRecords = DistinctKind.of(features);
     Map<String, Column> plain = new LinkedHashMap<>(); // name -> aggregate, each aliased to its name
     for (Feature f : features) if (f.agg() != Agg.COUNT_DISTINCT) plain.put(f.name(), aggregation(f, table));
     if (counting) {
@@ -103,38 +104,71 @@ public final class FeatureEngine {
       plain.put(ValidatedTable.VALID_ROWS, count(when(col(ValidatedTable.VALID), lit(1))).as(ValidatedTable.VALID_ROWS));
     }
     Column[] keys = {col("account_id"), col(AsOf.DATE)};
-    if (distinct.isEmpty()) return agg(rows.groupBy(keys), plain.values());
+    if (kindsOfRecords.isEmpty()) return agg(rows.groupBy(keys), plain.values());
 
     // Each value is taken before rows become records: a row outside every distinct window
     // becomes one record with no values, and no raw column is copied into the records.
     Dataset<Row> valued = rows;
     Column anyDistinct = lit(false);
-    Column[] kinds = new Column[distinct.size() + 1];
+    Column[] kinds = new Column[kindsOfRecords.size() + 1];
     kinds[0] = lit(0);
-    for (int i = 0; i < distinct.size(); i++) {
-      Feature f = distinct.get(i);
-      valued = valued.withColumn(value(i), when(inWindow(f), f.input()));
+    for (int i = 0; i < kindsOfRecords.size(); i++) {
+      valued = valued.withColumn(value(i), kindsOfRecords.get(i).value());
       anyDistinct = anyDistinct.or(col(value(i)).isNotNull());
       kinds[i + 1] = lit(i + 1);
     }
     Dataset<Row> records = valued.withColumn(KIND, explode(when(anyDistinct, array(kinds)).otherwise(array(lit(0)))));
     List<Column> recordKeys = new ArrayList<>(List.of(keys));
     recordKeys.add(col(KIND));
-    for (int i = 0; i < distinct.size(); i++) {
+    for (int i = 0; i < kindsOfRecords.size(); i++) {
       records = records.withColumn(value(i), when(col(KIND).equalTo(i + 1), col(value(i))));
       recordKeys.add(col(value(i)));
     }
     Column isOwnRecord = col(KIND).equalTo(0);
     List<Column> first = new ArrayList<>();
     plain.forEach((name, agg) -> first.add(when(isOwnRecord, agg).as(name)));
+    boolean shared = kindsOfRecords.stream().anyMatch(k -> k.features().size() > 1);
+    if (shared) first.add(min(when(isOwnRecord.unary_$bang(), col(AsOf.AGE_DAYS))).as(YOUNGEST));
     Dataset<Row> values = agg(records.groupBy(recordKeys.toArray(Column[]::new)), first);
 
     List<Column> second = new ArrayList<>();
     for (String name : plain.keySet()) second.add(max(col(name)).as(name)); // one own record per (account, date)
-    for (int i = 0; i < distinct.size(); i++) {
-      second.add(count(col(value(i))).cast("double").as(distinct.get(i).name()));
+    for (int i = 0; i < kindsOfRecords.size(); i++) {
+      DistinctKind kind = kindsOfRecords.get(i);
+      for (Feature f : kind.features()) {
+        Column counted = f == kind.widest() ? col(value(i)) : when(col(YOUNGEST).lt(f.windowDays()), col(value(i)));
+        second.add(count(counted).cast("double").as(f.name()));
+      }
     }
     return agg(values.groupBy(keys), second);
+  }
+
+  /**
+   * The distinct counts that one record kind serves: the same input and filter, windows all
+   * ending at T (no offset), e.g. active users in 7 and in 30 days. A row inside the widest
+   * window gives one record; a value counts toward a narrower window when its youngest row
+   * is young enough. Any other distinct count has a kind of its own.
+   */
+  private record DistinctKind(List<Feature> features) {
+    static List<DistinctKind> of(List<Feature> features) {
+      Map<String, List<Feature>> byKey = new LinkedHashMap<>();
+      for (Feature f : features) {
+        if (f.agg() != Agg.COUNT_DISTINCT) continue;
+        String key = f.offsetDays() == 0 ? "input " + f.input() + " where " + f.where() : "feature " + f.name();
+        byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      }
+      return byKey.values().stream().map(DistinctKind::new).toList();
+    }
+
+    Feature widest() {
+      return features.stream().max(java.util.Comparator.comparingInt(Feature::windowDays)).orElseThrow();
+    }
+
+    /** The value a row counts with, null outside the widest window or filter. */
+    Column value() {
+      Feature w = widest();
+      return when(inWindow(w), w.input());
+    }
   }
 
   private static Dataset<Row> agg(RelationalGroupedDataset grouped, java.util.Collection<Column> aggregates) {
@@ -142,8 +176,10 @@ public final class FeatureEngine {
     return grouped.agg(all[0], java.util.Arrays.copyOfRange(all, 1, all.length));
   }
 
-  /** Record kind of {@link #aggregateRecords}: 0 = the row itself, i = its value for the i-th distinct count. */
+  /** Record kind of {@link #aggregateRecords}: 0 = the row itself, i = its value for the i-th {@link DistinctKind}. */
   private static final String KIND = "_kind";
+  /** Youngest age (days before T) of the rows behind a distinct value's record. */
+  private static final String YOUNGEST = "_youngest";
 
   /** The value a record of kind i + 1 counts (null on every other kind). */
   private static String value(int i) {

@@ -80,6 +80,35 @@ class FeatureEngineTest {
   }
 
   @Test
+  void distinctCountsOfOneInputShareRecordsByYoungestAge() {
+    // active_users_7d and _30d are one record per user with the user's youngest age: u3 also
+    // at age 2 (and still at age 7) now counts in 7 days; u4 at age 29 (and 60) in 30 days only.
+    Map<String, Dataset<Row>> tables = new HashMap<>(SmallWorld.tables());
+    tables.put("usage_events", tables.get("usage_events").union(dev.healthscore.testing.Fixtures.table(
+        dev.healthscore.features.warehouse.Contract.USAGE_EVENTS,
+        new Object[] {"A1", "u3", "2024-06-28 00:00:00", "a", 1.0},
+        new Object[] {"A1", "u4", "2024-06-01 00:00:00", "e", 1.0})));
+    LocalDate early = LocalDate.of(2024, 6, 3);
+    Map<String, Map<String, Object>> oneDate = collect(features(tables, List.of(SmallWorld.T)));
+    assertEquals(3.0, oneDate.get("A1").get("active_users_7d")); // u1 (0), u2 (6), u3 (2)
+    assertEquals(4.0, oneDate.get("A1").get("active_users_30d")); // + u4 (29)
+    assertEquals(3.0, oneDate.get("A1").get("distinct_features_30d")); // a, b, e
+    // the multi-date path gives T the same, and 06-03 its own: u1 (05-31, age 3), u4 (06-01, age 2)
+    Map<String, Map<String, Object>> both = new HashMap<>();
+    for (Row r : features(tables, List.of(early, SmallWorld.T)).filter("account_id = 'A1'").collectAsList()) {
+      Map<String, Object> m = new HashMap<>();
+      for (String c : r.schema().fieldNames()) m.put(c, r.getAs(c));
+      both.put(r.getAs("as_of_date").toString(), m);
+    }
+    for (String f : List.of("active_users_7d", "active_users_30d", "distinct_features_30d")) {
+      assertEquals(oneDate.get("A1").get(f), both.get(SmallWorld.T.toString()).get(f), f);
+    }
+    assertEquals(2.0, both.get(early.toString()).get("active_users_7d"));
+    assertEquals(2.0, both.get(early.toString()).get("active_users_30d")); // u4's 05-01 is age 33
+    assertEquals(2.0, both.get(early.toString()).get("distinct_features_30d")); // c, e
+  }
+
+  @Test
   void support() {
     // t1 open; t2 resolved after T, so open at T with csat and SLA unknown.
     assertEquals(2.0, v("A1", "open_tickets"));
