@@ -26,7 +26,9 @@ public class FeaturesCommand extends SparkCommand {
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
-    FeaturesJob.run(ctx).release();
+    FeaturesJob.Result features = FeaturesJob.run(ctx);
+    features.awaitWritten();
+    features.release();
     printTimings(ctx.timer());
   }
 }

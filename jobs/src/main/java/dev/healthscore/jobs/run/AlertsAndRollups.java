@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.healthscore.features.run.Concurrently;
+import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeCatalog;
 import dev.healthscore.jobs.lake.LakeTables;
@@ -62,7 +63,6 @@ public final class NightlyJob {
         scored = HealthTrends.attach(scored, history);
         scored = ChurnScoring.apply(ctx, scored, model);
         Dataset<Row> rows = Materialized.of(AccountHealth.select(scored, scorecard, ctx));
-        features.release();
         WriteMetrics metrics = WriteMetrics.of(rows, perBandCounts());
         ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, metrics.rows(), List.of(ctx.asOf()), AccountHealth.doc(scorecard));
         return new Health(rows, metrics);
@@ -85,11 +85,12 @@ public final class NightlyJob {
         StepTimer.log("%s: bad parent links, accounts listed on their own in account_hierarchy_health: %s (e.g. %s)",
             ctx.command(), alerts.hierarchyIssues(), String.join(", ", alerts.issueExamples()));
       }
+      features.awaitWritten(); // the run is logged once everything it wrote is there
       RunLog.append(ctx, accounts, features.quarantine(), perBand);
       updateCatalog(ctx);
       return new Result(accounts, perBand, features, alerts);
     } finally {
-      features.release();
+      if (features.written().isDone()) features.release(); // else the write still reads them; blocks go with the JVM
     }
   }
 

@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.Imputer;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The churn model as an MLlib pipeline: prepare (derived inputs, missing indicators,
@@ -106,11 +110,11 @@ final class ChurnPipeline {
         .setTol(1e-7);
   }
 
-  static Pipeline full(ChurnModelConfig cfg, List<String> numeric, List<String> indicators, Map<String, List<String>> levels,
-                       double regParam, double elasticNet) {
-    List<PipelineStage> stages = new ArrayList<>(preprocessing(cfg, numeric, indicators, levels));
-    stages.add(logistic(cfg, regParam, elasticNet));
-    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+  /** One pipeline model of the fitted preprocessing and regression (a pipeline of fitted stages fits nothing: it only collects them). */
+  static PipelineModel assemble(PipelineModel preprocessing, LogisticRegressionModel logistic, Dataset<Row> rows) {
+    List<PipelineStage> stages = new ArrayList<>(List.of(preprocessing.stages()));
+    stages.add(logistic);
+    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(rows);
   }
 
   static String level(String raw) {

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.healthscore.features.run.Concurrently;
+import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.models.eval.BinaryMetrics;
 import java.time.LocalDate;
@@ -26,7 +27,6 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -124,8 +124,10 @@ public final class ChurnTrainer {
     }
     PipelineModel prep = new Pipeline().setStages(ChurnPipeline.preprocessing(cfg, inputs.numeric, inputs.indicators,
         inputs.levels).toArray(PipelineStage[]::new)).fit(foldTrain);
-    Dataset<Row> trainPrepared = weighted(prep.transform(foldTrain), fold, cfg).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> validPrepared = prep.transform(foldValid).persist(StorageLevel.MEMORY_AND_DISK());
+    // Kept without their plan: every optimizer iteration's tasks would otherwise deserialize
+    // the preprocessing behind them (more time than the iteration's own work, docs/benchmarks.md).
+    Dataset<Row> trainPrepared = materialize(weighted(prep.transform(foldTrain), fold, cfg));
+    Dataset<Row> validPrepared = materialize(prep.transform(foldValid));
     double foldOffset = offset(fold, cfg);
     // Grid points are fitted concurrently: each optimizer iteration is a small Spark job, so
     // the fits are bound by job latency, not CPU, and overlap well (as CrossValidator's parallelism).
@@ -157,17 +159,21 @@ public final class ChurnTrainer {
         bestMetrics = bm;
       }
     }
-    trainPrepared.unpersist();
-    validPrepared.unpersist();
+    Materialized.release(trainPrepared);
+    Materialized.release(validPrepared);
     Validation validation = new Validation(trainDates, validationDates, fold.rows, valid.rows, valid.churners,
         candidates, best, bestMetrics);
 
-    // 3. refit on every snapshot
+    // 3. refit on every snapshot: preprocessing, then the regression on the prepared rows kept
+    // without their plan (as in the grid), both in one pipeline model
     Dataset<Row> allWeighted = weighted(rows, all, cfg);
-    PipelineModel fitted = ChurnPipeline.full(cfg, inputs.numeric, inputs.indicators, inputs.levels, best.regParam(),
-        best.elasticNet()).fit(allWeighted);
-    Transformer[] stages = fitted.stages();
-    withoutSummary((LogisticRegressionModel) stages[stages.length - 1]);
+    PipelineModel allPrep = new Pipeline().setStages(ChurnPipeline.preprocessing(cfg, inputs.numeric, inputs.indicators,
+        inputs.levels).toArray(PipelineStage[]::new)).fit(allWeighted);
+    Dataset<Row> allPrepared = materialize(allPrep.transform(allWeighted));
+    LogisticRegressionModel logistic = withoutSummary(
+        ChurnPipeline.logistic(cfg, best.regParam(), best.elasticNet()).fit(allPrepared));
+    Materialized.release(allPrepared);
+    PipelineModel fitted = ChurnPipeline.assemble(allPrep, logistic, allWeighted);
     ChurnModel model = new ChurnModel(fitted, offset(all, cfg), version);
 
     Map<String, String> hyper = new LinkedHashMap<>();
@@ -201,7 +207,7 @@ public final class ChurnTrainer {
    */
   public static Dataset<Row> materialize(Dataset<Row> rows) {
     int partitions = Math.max(1, rows.sparkSession().sparkContext().defaultParallelism());
-    return rows.coalesce(partitions).localCheckpoint(true);
+    return Materialized.of(rows.coalesce(partitions));
   }
 
   /** Higher AUC wins; within {@link #AUC_TIE} the higher top-decile lift wins; else the earlier grid point. */
