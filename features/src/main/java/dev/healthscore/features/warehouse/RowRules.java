@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,9 +68,22 @@ public final class RowRules {
    * (unknown account, duplicate id) are not in it.
    */
   public static Column passesRowChecks(TableSpec table, Instant wallClock) {
+    return passesRowChecks(table, wallClock, Set.of());
+  }
+
+  /** {@link #passesRowChecks(TableSpec, Instant)} without the not-null checks of {@code withoutNulls}, proven by the caller. */
+  static Column passesRowChecks(TableSpec table, Instant wallClock, Set<String> withoutNulls) {
     Column ok = lit(true);
-    for (Check c : rowChecks(table, wallClock)) ok = ok.and(c.breaks().eqNullSafe(lit(true)).unary_$bang());
+    for (Check c : rowChecks(table, wallClock)) {
+      if (c.rule() == Rule.NOT_NULL && withoutNulls.contains(c.column())) continue;
+      ok = ok.and(c.breaks().eqNullSafe(lit(true)).unary_$bang());
+    }
     return ok;
+  }
+
+  /** The columns a not-null check applies to. */
+  static List<String> notNullColumns(TableSpec table) {
+    return table.columns().stream().filter(c -> c.presence() == ColumnSpec.Presence.NOT_NULL).map(ColumnSpec::name).toList();
   }
 
   /** {@link #withKnownAccount}: the row's account_id when it is an accepted account, else null. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
@@ -75,10 +76,12 @@ public final class ValidatedTable {
   /**
    * Every row read, untagged, with {@link #VALID}. Counting this way costs the big tables far
    * less than tagging: no per-row probe of the known accounts, no observed aggregate per row
-   * (which Spark evaluates outside generated code), docs/benchmarks.md.
+   * (which Spark evaluates outside generated code), and no not-null test of a column whose
+   * files' footers count no null ({@link NullCounts}), docs/benchmarks.md.
    */
   public Dataset<Row> rowsWithValidity() {
-    return conformed.withColumn(VALID, RowRules.passesRowChecks(table, wallClock));
+    Set<String> withoutNulls = NullCounts.columnsWithoutNulls(conformed, RowRules.notNullColumns(table));
+    return conformed.withColumn(VALID, RowRules.passesRowChecks(table, wallClock, withoutNulls));
   }
 
   /**
