@@ -60,7 +60,8 @@ public final class FeaturesJob {
             .withColumn("run_id", lit(ctx.runId()))
             .withColumn("computed_at", current_timestamp())));
     // Written beside whatever the caller does next (the nightly scores the same rows): a Delta
-    // write is mostly driver-side work (planning, the commit), which overlaps well.
+    // write is mostly driver-side work (planning, stats, the commit); at once saved ~5 s of a
+    // nightly against writing first (docs/benchmarks.md, "Closer still").
     ExecutorService writer = Concurrently.pool("healthscore-write-features", 1);
     Future<?> written = writer.submit(() -> timer.step("write account_features", () ->
         ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, rows, List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features))));
