@@ -2,11 +2,14 @@ package dev.healthscore.jobs.run;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.healthscore.features.run.Concurrently;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -16,8 +19,20 @@ final class ChurnScoring {
 
   static final String REASON_TYPE = "array<struct<feature:string,value:double,log_odds:double>>";
 
-  static Dataset<Row> apply(RunContext ctx, Dataset<Row> scored, ChurnModelConfig cfg) {
-    Optional<ChurnModel> champion = new ModelRegistry(ctx.lake()).loadChampion();
+  /**
+   * Starts loading the champion model on its own thread: an MLlib pipeline loads through a
+   * string of small Spark jobs and file reads (about 10 s on a cold JVM), which can run while
+   * the features are computed. {@link #apply} waits for it; a failed load fails the run there.
+   */
+  static Future<Optional<ChurnModel>> loadChampion(RunContext ctx) {
+    ExecutorService loader = Concurrently.pool("healthscore-load-model", 1);
+    Future<Optional<ChurnModel>> champion = loader.submit(() -> new ModelRegistry(ctx.lake()).loadChampion());
+    loader.shutdown();
+    return champion;
+  }
+
+  static Dataset<Row> apply(RunContext ctx, Dataset<Row> scored, ChurnModelConfig cfg, Future<Optional<ChurnModel>> loading) {
+    Optional<ChurnModel> champion = Concurrently.await(loading);
     if (champion.isEmpty()) {
       StepTimer.log("%s: no trained churn model in %s yet: churn_probability stays null (run 'train' first)",
           ctx.command(), ctx.lake().root());

@@ -52,6 +52,7 @@ public final class NightlyJob {
   }
 
   public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alertsConfig) {
+    var champion = ChurnScoring.loadChampion(ctx); // while the features are computed
     FeaturesJob.Result features = FeaturesJob.run(ctx);
     StepTimer timer = ctx.timer();
     try {
@@ -61,7 +62,7 @@ public final class NightlyJob {
       Health written = timer.step("score accounts and write account_health", () -> {
         Dataset<Row> scored = Scorecard.score(features.rows(), scorecard);
         scored = HealthTrends.attach(scored, history);
-        scored = ChurnScoring.apply(ctx, scored, model);
+        scored = ChurnScoring.apply(ctx, scored, model, champion);
         Dataset<Row> rows = Materialized.of(AccountHealth.select(scored, scorecard, ctx));
         WriteMetrics metrics = WriteMetrics.of(rows, perBandCounts());
         ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, metrics.rows(), List.of(ctx.asOf()), AccountHealth.doc(scorecard));
