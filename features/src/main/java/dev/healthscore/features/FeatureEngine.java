@@ -135,8 +135,9 @@ public final class FeatureEngine {
     for (String name : plain.keySet()) second.add(max(col(name)).as(name)); // one own record per (account, date)
     for (int i = 0; i < kindsOfRecords.size(); i++) {
       DistinctKind kind = kindsOfRecords.get(i);
+      Feature widest = kind.widest();
       for (Feature f : kind.features()) {
-        Column counted = f == kind.widest() ? col(value(i)) : when(col(YOUNGEST).lt(f.windowDays()), col(value(i)));
+        Column counted = f == widest ? col(value(i)) : when(col(YOUNGEST).lt(f.windowDays()), col(value(i)));
         second.add(count(counted).cast("double").as(f.name()));
       }
     }

@@ -1,5 +1,6 @@
 package dev.healthscore.features.run;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,21 @@ public final class Concurrently {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** One task on a daemon thread of its own, called {@code name}; {@link #await} gives its result. */
+  public static <T> Future<T> start(String name, Callable<T> task) {
+    ExecutorService one = pool(name, 1);
+    try {
+      return one.submit(task);
+    } finally {
+      one.shutdown();
+    }
+  }
+
+  /** {@link #start(String, Callable)} for a task without a result. */
+  public static Future<?> start(String name, Runnable task) {
+    return start(name, Executors.callable(task));
   }
 
   /** The task's result, or the exception it threw. */

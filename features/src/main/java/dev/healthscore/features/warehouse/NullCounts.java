@@ -57,8 +57,7 @@ public final class NullCounts {
     try {
       List<Future<Set<String>>> perFile = new ArrayList<>();
       for (String f : files) perFile.add(pool.submit(() -> withoutNulls(f, conf, columns)));
-      Set<String> proven = new TreeSet<>();
-      for (String c : columns) proven.add(c.toLowerCase(Locale.ROOT));
+      Set<String> proven = lowerCase(columns);
       for (Future<Set<String>> f : perFile) proven.retainAll(Concurrently.await(f));
       return proven;
     } catch (RuntimeException e) {
@@ -70,8 +69,7 @@ public final class NullCounts {
 
   /** The columns that every row group of one file holds, each with a null count of zero. */
   private static Set<String> withoutNulls(String file, Configuration conf, Collection<String> columns) {
-    Set<String> proven = new TreeSet<>();
-    for (String c : columns) proven.add(c.toLowerCase(Locale.ROOT));
+    Set<String> proven = lowerCase(columns);
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
         Set<String> clean = new TreeSet<>();
@@ -88,5 +86,11 @@ public final class NullCounts {
       throw new IllegalStateException(e);
     }
     return proven;
+  }
+
+  private static Set<String> lowerCase(Collection<String> columns) {
+    Set<String> out = new TreeSet<>();
+    for (String c : columns) out.add(c.toLowerCase(Locale.ROOT));
+    return out;
   }
 }

@@ -8,7 +8,6 @@ import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,10 +24,7 @@ final class ChurnScoring {
    * the features are computed. {@link #apply} waits for it; a failed load fails the run there.
    */
   static Future<Optional<ChurnModel>> loadChampion(RunContext ctx) {
-    ExecutorService loader = Concurrently.pool("healthscore-load-model", 1);
-    Future<Optional<ChurnModel>> champion = loader.submit(() -> new ModelRegistry(ctx.lake()).loadChampion());
-    loader.shutdown();
-    return champion;
+    return Concurrently.start("healthscore-load-model", () -> new ModelRegistry(ctx.lake()).loadChampion());
   }
 
   static Dataset<Row> apply(RunContext ctx, Dataset<Row> scored, ChurnModelConfig cfg, Future<Optional<ChurnModel>> loading) {

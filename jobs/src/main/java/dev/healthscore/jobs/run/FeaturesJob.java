@@ -15,7 +15,6 @@ import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.features.warehouse.Warehouse;
 import dev.healthscore.jobs.lake.LakeTables;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -62,10 +61,8 @@ public final class FeaturesJob {
     // Written beside whatever the caller does next (the nightly scores the same rows): a Delta
     // write is mostly driver-side work (planning, stats, the commit); at once saved ~5 s of a
     // nightly against writing first (docs/benchmarks.md, "Closer still").
-    ExecutorService writer = Concurrently.pool("healthscore-write-features", 1);
-    Future<?> written = writer.submit(() -> timer.step("write account_features", () ->
+    Future<?> written = Concurrently.start("healthscore-write-features", () -> timer.step("write account_features", () ->
         ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, rows, List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features))));
-    writer.shutdown();
 
     List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
