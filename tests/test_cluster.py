@@ -110,7 +110,12 @@ def test_nightly_on_standalone_cluster_matches_local_mode(cluster, submit, small
     assert [(a["name"], a["state"]) for a in apps] == [("healthscore-nightly-on-cluster", "FINISHED")]
     app_id = apps[0]["id"]
     # ... the worker launched an executor process for it (its own JVM, its own log dir) ...
+    # (the worker reports the executor finished shortly after the master reports the app: wait a little)
+    deadline = time.monotonic() + 30
     worker = get_json(cluster["worker_json"])
+    while not worker["finishedexecutors"] and time.monotonic() < deadline:
+        time.sleep(0.5)
+        worker = get_json(cluster["worker_json"])
     assert [e["appid"] for e in worker["finishedexecutors"]] == [app_id]
     executor_dir = cluster["work"] / "worker" / app_id / str(worker["finishedexecutors"][0]["id"])
     assert "CoarseGrainedExecutorBackend" in (executor_dir / "stderr").read_text()
