@@ -13,12 +13,14 @@ import java.util.Set;
 
 /**
  * The run configuration: the built-in defaults ({@code healthscore-defaults.yaml}) with the
- * user's file laid over them. A top-level section the user gives replaces the default
- * section whole, so a custom scorecard never inherits stray default measures.
+ * user's file laid over them key by key: mappings merge, lists and scalars replace, so a
+ * one-key override changes one key. {@code scorecard.groups} is the exception: given, it
+ * replaces the default groups whole, so a custom scorecard never inherits stray default
+ * measures.
  */
 public final class HealthscoreConfig {
   public static final String DEFAULTS_RESOURCE = "/healthscore-defaults.yaml";
-  static final Set<String> SECTIONS = Set.of("features", "scorecard", "model", "evaluation", "alerts", "quality");
+  static final Set<String> SECTIONS = Set.of("features", "scorecard", "model", "evaluation", "alerts", "quality", "run");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // a repeated key is a mistake, not an override
 
@@ -63,10 +65,32 @@ public final class HealthscoreConfig {
         if (!SECTIONS.contains(name)) {
           throw new ConfigException("config " + source + ": unknown section '" + name + "' (known: " + SECTIONS + ")");
         }
-        merged.set(name, user.get(name));
+        merged.set(name, merge(merged.get(name), user.get(name), name));
       }
     }
     return new HealthscoreConfig(merged, source);
+  }
+
+  /** Paths (section.key) whose value the user's file replaces whole even when both are mappings. */
+  static final Set<String> REPLACED_WHOLE = Set.of("scorecard.groups");
+
+  private static JsonNode merge(JsonNode base, JsonNode over, String path) {
+    if (base == null || !base.isObject() || over == null || !over.isObject() || REPLACED_WHOLE.contains(path)) return over;
+    ObjectNode out = ((ObjectNode) base).deepCopy();
+    for (Iterator<String> it = over.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      out.set(key, merge(out.get(key), over.get(key), path + "." + key));
+    }
+    return out;
+  }
+
+  /** The effective configuration as YAML (defaults merged with the user's file). */
+  public String toYaml() {
+    try {
+      return YAML.writeValueAsString(root);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A section; an empty mapping if absent. */

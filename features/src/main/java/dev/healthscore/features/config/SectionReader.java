@@ -58,6 +58,12 @@ public final class SectionReader {
     return n.asInt();
   }
 
+  /** A whole number the built-in defaults always set (so Java never restates the default). */
+  public int integer(String key, int min, int max) {
+    if (!has(key)) throw error(path + "." + key, "must be set (a whole number in " + min + ".." + max + ")");
+    return integer(key, 0, min, max);
+  }
+
   public double number(String key, double dflt, double min, double max) {
     JsonNode n = node.get(key);
     if (n == null || n.isNull()) return dflt;

@@ -8,9 +8,9 @@ import dev.healthscore.jobs.generate.SampleWorld;
 import dev.healthscore.jobs.report.ReportJob;
 import dev.healthscore.jobs.run.EvaluateJob;
 import dev.healthscore.jobs.run.NightlyJob;
+import dev.healthscore.jobs.run.RecordedRun;
 import dev.healthscore.jobs.run.RunContext;
 import dev.healthscore.jobs.run.TrainJob;
-import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.eval.ModelScores;
@@ -18,6 +18,7 @@ import dev.healthscore.models.scorecard.ScorecardConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -43,7 +44,7 @@ public class DemoCommand extends SparkCommand {
   private HealthscoreConfig config;
   private ScorecardConfig scorecard;
   private ChurnModelConfig model;
-  private AlertsConfig alerts;
+  private NightlyJob.Settings nightly;
   private EvaluationConfig evaluation;
   private GeneratorOptions world;
 
@@ -55,9 +56,9 @@ public class DemoCommand extends SparkCommand {
   @Override
   protected void prepare() {
     config = HealthscoreConfig.load(configFile);
-    scorecard = NightlyJob.scorecard(config);
-    model = TrainJob.modelConfig(config);
-    alerts = NightlyJob.alerts(config, model);
+    nightly = NightlyJob.Settings.from(config, false);
+    scorecard = nightly.scorecard();
+    model = nightly.model();
     evaluation = EvaluationConfig.from(config);
     try {
       world = new GeneratorOptions(out.resolve("warehouse").toString(), accounts, months, seed, GeneratorOptions.DEFAULT_START);
@@ -95,7 +96,7 @@ public class DemoCommand extends SparkCommand {
     NightlyJob.Result today = nightly(spark, timer, warehouse, lake, t);
     EvaluateJob.Result eval = timer.step("evaluate as of " + t + " (backtests)", () -> {
       RunContext ctx = RunContext.create(spark, "evaluate", t, config, warehouse, lake);
-      return EvaluateJob.run(ctx, model, scorecard, evaluation);
+      return RecordedRun.record(ctx, request(ctx), run -> EvaluateJob.run(ctx, model, scorecard, evaluation, run));
     });
     timer.step("write the accuracy report", () -> ReportJob.run(spark, lake, null, report, new StepTimer("report")));
 
@@ -120,15 +121,21 @@ public class DemoCommand extends SparkCommand {
   private NightlyJob.Result nightly(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
     return timer.step("nightly as of " + day, () -> {
       RunContext ctx = RunContext.create(spark, "nightly", day, config, warehouse, lake);
-      return NightlyJob.run(ctx, scorecard, model, alerts);
+      return RecordedRun.record(ctx, request(ctx), run -> NightlyJob.run(ctx, this.nightly, run));
     });
   }
 
   private TrainJob.Result train(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
     return timer.step("train as of " + day, () -> {
       RunContext ctx = RunContext.create(spark, "train", day, config, warehouse, lake);
-      return TrainJob.run(ctx, model, false);
+      return RecordedRun.record(ctx, request(ctx), run -> TrainJob.run(ctx, model, false, run));
     });
+  }
+
+  /** The demo's own runs are recorded like any other: a run of the same lake elsewhere holds them off. */
+  private RecordedRun.Request request(RunContext ctx) {
+    return new RecordedRun.Request(RecordedRun.leaseKey(ctx.command(), ctx.asOf()), arguments() + " (its " + ctx.command()
+        + " --as-of " + ctx.asOf() + ")", Duration.ZERO, false);
   }
 
   private static String auc(EvaluateJob.CutoffSummary s, String model) {

@@ -2,9 +2,7 @@ package dev.healthscore.jobs.cli;
 
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.jobs.run.EvaluateJob;
-import dev.healthscore.jobs.run.NightlyJob;
 import dev.healthscore.jobs.run.RunContext;
-import dev.healthscore.jobs.run.TrainJob;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -13,10 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Out-of-time backtests for leadership: for each monthly cutoff whose outcome is known at T, train",
-        "as of the cutoff, score its active accounts, compare with who churned; the churn model next to the",
-        "rule-based health score and baselines. Writes model_evaluation, model_gains, model_calibration,",
-        "model_roc and model_band_rates (re-running replaces the same cutoffs). Then: bin/healthscore report."})
+    description = {"Runs out-of-time backtests for leadership: for each monthly cutoff whose outcome is known at T, it trains "
+        + "as of the cutoff, scores the accounts active then and compares with who churned, the churn model next to the "
+        + "rule-based health score and baselines.",
+        "Writes model_evaluation, model_gains, model_calibration, model_roc and model_band_rates (re-running replaces the "
+            + "same cutoffs). Then: bin/healthscore report."})
 public class EvaluateCommand extends SparkCommand {
   @Mixin RunOptions options;
   private HealthscoreConfig config;
@@ -31,9 +30,10 @@ public class EvaluateCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
+    options.check();
     config = options.loadConfig();
-    model = TrainJob.modelConfig(config);
-    scorecard = NightlyJob.scorecard(config);
+    model = ChurnModelConfig.from(config);
+    scorecard = ScorecardConfig.from(config);
     evaluation = EvaluationConfig.from(config);
   }
 
@@ -41,7 +41,7 @@ public class EvaluateCommand extends SparkCommand {
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
     try {
-      EvaluateJob.run(ctx, model, scorecard, evaluation);
+      recorded(ctx, options, false, run -> EvaluateJob.run(ctx, model, scorecard, evaluation, run));
     } catch (IllegalArgumentException e) {
       throw new UserError("cannot evaluate as of " + options.asOf + ": " + e.getMessage());
     }

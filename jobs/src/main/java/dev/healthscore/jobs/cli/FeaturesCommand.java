@@ -8,13 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "features", mixinStandardHelpOptions = true,
-    description = "Compute point-in-time features as of T into the lake table account_features.")
+    description = "Computes point-in-time features as of T into the lake table account_features (and T's rejected rows into quarantine).")
 public class FeaturesCommand extends SparkCommand {
   @Mixin RunOptions options;
   private HealthscoreConfig config;
 
   @Override
   protected void prepare() {
+    options.check();
     config = options.loadConfig();
   }
 
@@ -26,9 +27,7 @@ public class FeaturesCommand extends SparkCommand {
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
-    FeaturesJob.Result features = FeaturesJob.run(ctx);
-    features.awaitWritten();
-    features.release();
+    recorded(ctx, options, false, run -> FeaturesJob.run(ctx, run));
     printTimings(ctx.timer());
   }
 }

@@ -1,8 +1,15 @@
 package dev.healthscore.jobs.cli;
 
-import dev.healthscore.features.config.ConfigException;
-import dev.healthscore.features.warehouse.BadInputException;
+import dev.healthscore.jobs.run.ExitCodes;
+import dev.healthscore.jobs.run.RecordedRun;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,8 +18,11 @@ import picocli.CommandLine.Command;
     description = "Customer health scoring and churn prediction on Apache Spark.",
     subcommands = {DemoCommand.class, GenerateCommand.class, ValidateCommand.class, FeaturesCommand.class, NightlyCommand.class,
         TrainCommand.class, EvaluateCommand.class, QualityGateCommand.class, ReportCommand.class, CatalogCommand.class, SqlServerCommand.class,
-        dev.healthscore.jobs.bench.FloorCommand.class, CommandLine.HelpCommand.class})
+        ConfigCommand.class, dev.healthscore.jobs.bench.FloorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+  /** Where bin/healthscore sends Spark's own log lines and the details of a failure. */
+  static final String LOG_PROPERTY = "healthscore.log";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -21,6 +31,14 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Ctrl-C and a scheduler's SIGTERM end the JVM as usual; the run records what stopped it first
+    for (String name : new String[] {"INT", "TERM"}) {
+      int code = name.equals("INT") ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
+      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+        RecordedRun.signalled("SIG" + name);
+        new Thread(() -> System.exit(code), "healthscore-signal").start();
+      });
+    }
     int code = execute(args);
     System.exit(code);
   }
@@ -32,33 +50,46 @@ public final class Main implements Runnable {
 
   public static int execute(PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.registerConverter(LocalDate.class, new Arguments.DateConverter());
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::oneLineError);
+    cli.setParameterExceptionHandler(Main::argumentError);
     // Blank arguments are dropped, so schedulers can render optional flags as "".
     return cli.execute(java.util.Arrays.stream(args).filter(a -> !a.isBlank()).toArray(String[]::new));
   }
 
-  /** Errors end as one line on stderr: what failed and why. */
+  /** A wrong argument: the reason and where help is, not the whole usage text. */
+  static int argumentError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String path = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^healthscore", "bin/healthscore");
+    cmd.getErr().println("healthscore " + cmd.getCommandName() + ": " + e.getMessage() + " (see `" + path + " --help`)");
+    cmd.getErr().flush();
+    return ExitCodes.BAD_INPUT;
+  }
+
+  /** Errors end as one line on stderr: what failed and why; the details go to the log file it names. */
   static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    String name = cmd.getCommandName();
     PrintWriter err = cmd.getErr();
-    String message = (e instanceof BadInputException || e instanceof ConfigException || e instanceof UserError)
-        ? e.getMessage()
-        : e.getClass().getSimpleName() + ": " + firstLine(rootMessage(e));
-    err.println("healthscore " + name + ": " + message);
+    int code = ExitCodes.of(e);
+    String details = writeDetails(e);
+    err.println("healthscore " + cmd.getCommandName() + ": " + ExitCodes.message(e)
+        + (details != null ? " (details: " + details + ")" : ""));
     if (System.getenv("HEALTHSCORE_DEBUG") != null) e.printStackTrace(err);
     err.flush();
-    return e instanceof BadInputException || e instanceof ConfigException || e instanceof UserError ? 2 : 1;
+    return code;
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    return String.valueOf(t.getMessage() != null ? t.getMessage() : e.getMessage());
-  }
-
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+  /** Appends the stack trace to the log file bin/healthscore set up; returns its path, or null when there is none. */
+  private static String writeDetails(Exception e) {
+    String log = System.getProperty(LOG_PROPERTY);
+    if (log == null) return null;
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    try {
+      Files.writeString(Path.of(log), "\n" + trace, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      return log;
+    } catch (IOException io) {
+      return null;
+    }
   }
 }

@@ -1,26 +1,23 @@
 package dev.healthscore.jobs.cli;
 
-import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.jobs.run.NightlyJob;
 import dev.healthscore.jobs.run.RunContext;
-import dev.healthscore.jobs.run.TrainJob;
-import dev.healthscore.models.alerts.AlertsConfig;
-import dev.healthscore.models.churn.ChurnModelConfig;
-import dev.healthscore.models.scorecard.ScorecardConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = {"Features as of T, the rule-based health score and, where a trained model exists,",
-        "the churn probability; writes account_health for T, then the alert feed and rollups",
-        "(health_alerts, health_by_segment, account_hierarchy_health); re-running T replaces T only."})
+    description = {"Computes features as of T, the rule-based health score and, where a trained model exists, the churn "
+        + "probability, then the alert feed and the rollups (health_alerts, health_by_segment, account_hierarchy_health).",
+        "The quality gate checks the results first; only then are T's rows replaced, account_health last. "
+            + "Re-running T replaces T only. Exit codes: docs/runs.md."})
 public class NightlyCommand extends SparkCommand {
   @Mixin RunOptions options;
-  private HealthscoreConfig config;
-  private ScorecardConfig scorecard;
-  private ChurnModelConfig model;
-  private AlertsConfig alerts;
+  @Option(names = "--skip-gate", description = "Publish even when the quality gate fails (recorded in the runs table).")
+  boolean skipGate;
+  private dev.healthscore.features.config.HealthscoreConfig config;
+  private NightlyJob.Settings settings;
 
   @Override
   protected String name() {
@@ -29,16 +26,15 @@ public class NightlyCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
+    options.check();
     config = options.loadConfig();
-    scorecard = NightlyJob.scorecard(config);
-    model = TrainJob.modelConfig(config);
-    alerts = NightlyJob.alerts(config, model);
+    settings = NightlyJob.Settings.from(config, skipGate);
   }
 
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
-    NightlyJob.run(ctx, scorecard, model, alerts);
+    recorded(ctx, options, skipGate, run -> NightlyJob.run(ctx, settings, run));
     printTimings(ctx.timer());
   }
 }

@@ -1,9 +1,9 @@
 package dev.healthscore.jobs.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.Lake;
+import dev.healthscore.jobs.run.ExitCodes;
 import dev.healthscore.jobs.run.QualityGate;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "quality-gate", mixinStandardHelpOptions = true,
-    description = {"Fail (non-zero exit) when the nightly run for T quarantined too much input or its row counts",
-        "dropped sharply against the previous run. Limits default to the config's quality section."})
+    description = {"Fails (exit 4) when the latest succeeded nightly run of T quarantined too much input, read an empty required "
+        + "table, or its row counts dropped sharply against the succeeded run before it. Limits default to the config's "
+        + "quality section; nightly runs the same gate before it publishes."})
 public class QualityGateCommand extends SparkCommand {
   @Option(names = "--lake", required = true, paramLabel = "DIR") String lake;
   @Option(names = "--as-of", required = true, paramLabel = "YYYY-MM-DD") LocalDate asOf;
@@ -31,20 +32,15 @@ public class QualityGateCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
-    JsonNode q = HealthscoreConfig.load(config).section("quality");
-    limits = new QualityGate.Limits(
-        maxQuarantineShare != null ? maxQuarantineShare : q.path("max_quarantine_share").asDouble(0.01),
-        maxAccountDrop != null ? maxAccountDrop : q.path("max_account_drop").asDouble(0.2),
-        maxInputDrop != null ? maxInputDrop : q.path("max_input_drop").asDouble(0.5));
+    limits = QualityGate.Limits.from(HealthscoreConfig.load(config), maxQuarantineShare, maxAccountDrop, maxInputDrop);
   }
 
   @Override
   protected void run(SparkSession spark) {
-    QualityGate.Verdict v = QualityGate.check(new Lake(spark, lake), asOf, limits);
+    QualityGate.Verdict v = QualityGate.checkRecorded(new Lake(spark, lake), asOf, limits);
     v.checks().forEach(c -> StepTimer.log("quality-gate %s: %s", asOf, c));
     if (!v.passed()) {
-      throw new UserError("quality gate failed for " + asOf + ": "
-          + String.join("; ", v.checks().stream().filter(c -> c.startsWith("FAIL")).toList()));
+      throw new ExitCodes.GateFailed("quality gate failed for " + asOf + ": " + v.failures());
     }
   }
 }

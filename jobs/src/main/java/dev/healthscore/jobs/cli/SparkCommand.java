@@ -2,11 +2,18 @@ package dev.healthscore.jobs.cli;
 
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.spark.SparkSessions;
+import dev.healthscore.jobs.run.RecordedRun;
+import dev.healthscore.jobs.run.RunContext;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** A command that runs Spark: starts the session, runs, prints the step timings. */
+/** A command that runs Spark: checks its arguments, starts the session, runs, prints the step timings. */
 public abstract class SparkCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   protected abstract String name();
 
   protected abstract void run(SparkSession spark);
@@ -24,6 +31,18 @@ public abstract class SparkCommand implements Callable<Integer> {
         spark.sparkContext().master(), (System.nanoTime() - t0) / 1e9);
     run(spark);
     return 0;
+  }
+
+  /** The command line as given (recorded in the runs table). */
+  protected String arguments() {
+    return spec == null ? name() : name() + " " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+
+  /** Runs a job that writes the lake as a recorded run: the date's lease, then the job, then its status in {@code runs}. */
+  protected <T> T recorded(RunContext ctx, RunOptions options, boolean skipGate, Function<RecordedRun, T> job) {
+    ctx.spark().sparkContext().setJobDescription(name() + " " + ctx.asOf() + " (run " + ctx.runId() + ")");
+    return RecordedRun.record(ctx, new RecordedRun.Request(RecordedRun.leaseKey(name(), ctx.asOf()), arguments(),
+        options.waitFor(), skipGate), job);
   }
 
   protected static void printTimings(StepTimer timer) {

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Train the churn model as of T on monthly snapshots whose outcome was known at T,",
-        "store it in the lake (models/<version>, table churn_models) and promote it to champion",
-        "unless its validation AUC is worse than the champion's on the same rows."})
+    description = {"Trains the churn model as of T on monthly snapshots whose outcome was known at T, stores it in the lake "
+        + "(models/<version>, table churn_models) and promotes it to champion unless its validation AUC is worse than the "
+        + "champion's on the same rows. One train runs per lake at a time."})
 public class TrainCommand extends SparkCommand {
   @Mixin RunOptions options;
   @Option(names = "--force", description = "promote the new model even if it validates worse than the champion")
@@ -27,15 +27,16 @@ public class TrainCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
+    options.check();
     config = options.loadConfig();
-    model = TrainJob.modelConfig(config);
+    model = ChurnModelConfig.from(config);
   }
 
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
     try {
-      TrainJob.run(ctx, model, force);
+      recorded(ctx, options, false, run -> TrainJob.run(ctx, model, force, run));
     } catch (IllegalArgumentException e) {
       throw new UserError("cannot train as of " + options.asOf + ": " + e.getMessage());
     }

@@ -2,6 +2,7 @@ package dev.healthscore.jobs.lake;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.healthscore.features.run.FaultInjection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
@@ -9,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -34,7 +36,21 @@ public final class Lake {
 
   public Lake(SparkSession spark, String root) {
     this.spark = spark;
-    this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    this.root = qualified(spark, root.endsWith("/") ? root.substring(0, root.length() - 1) : root);
+  }
+
+  /**
+   * The root as a fully qualified URI ({@code file:/abs/path}, {@code s3a://...}): Delta's
+   * SQL ({@code ALTER TABLE delta.`path`}) resolves a relative path against nothing, and a
+   * run must write where it was pointed even if the working directory changes.
+   */
+  private static String qualified(SparkSession spark, String root) {
+    Path p = new Path(root);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public String root() {
@@ -101,13 +117,11 @@ public final class Lake {
   public void replaceDates(String table, Dataset<Row> rows, Collection<LocalDate> dates, TableDoc doc) {
     String predicate = dates.stream().map(d -> "DATE'" + d + "'")
         .collect(Collectors.joining(", ", AS_OF + " IN (", ")"));
-    boolean existed = exists(table);
-    withComments(rows, doc).write().format("delta").mode("overwrite")
+    commit(table, doc, () -> withComments(rows, doc).write().format("delta").mode("overwrite")
         .option("replaceWhere", predicate)
         .option("mergeSchema", "true")
         .partitionBy(AS_OF)
-        .save(path(table));
-    if (!existed) setTableComment(table, doc.table());
+        .save(path(table)));
   }
 
   /**
@@ -118,28 +132,105 @@ public final class Lake {
   public void replaceWhere(String table, Dataset<Row> rows, String column, Collection<LocalDate> dates, TableDoc doc) {
     String predicate = dates.stream().map(d -> "DATE'" + d + "'")
         .collect(Collectors.joining(", ", column + " IN (", ")"));
-    boolean existed = exists(table);
-    withComments(rows, doc).write().format("delta").mode(existed ? "overwrite" : "errorifexists")
+    replaceWhere(table, rows, predicate, doc);
+  }
+
+  /**
+   * Writes {@code rows} as the complete content of the rows matching {@code predicate} (a SQL
+   * condition on the table's columns) in an unpartitioned table: one atomic commit that
+   * replaces exactly those rows (e.g. one run's quarantine of one date), others untouched.
+   */
+  public void replaceWhere(String table, Dataset<Row> rows, String predicate, TableDoc doc) {
+    commit(table, doc, () -> withComments(rows, doc).write().format("delta").mode(exists(table) ? "overwrite" : "errorifexists")
         .option("replaceWhere", predicate)
         .option("mergeSchema", "true")
-        .save(path(table));
-    if (!existed) setTableComment(table, doc.table());
+        .save(path(table)));
   }
 
   /** Appends rows (logs such as quarantine and runs). */
   public void append(String table, Dataset<Row> rows, TableDoc doc, String... partitionBy) {
-    boolean existed = exists(table);
-    var w = withComments(rows, doc).write().format("delta").mode("append").option("mergeSchema", "true");
-    if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
-    w.save(path(table));
-    if (!existed) setTableComment(table, doc.table());
+    commit(table, doc, () -> {
+      var w = withComments(rows, doc).write().format("delta").mode("append").option("mergeSchema", "true");
+      if (partitionBy.length > 0) w = w.partitionBy(partitionBy);
+      w.save(path(table));
+    });
   }
 
   /** Replaces a whole small table (registries, evaluation tables keyed by the caller). */
   public void overwrite(String table, Dataset<Row> rows, TableDoc doc) {
+    commit(table, doc, () ->
+        withComments(rows, doc).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table)));
+  }
+
+  /**
+   * One write of {@code table}, made to survive other writers of the same lake: Delta
+   * detects a conflicting concurrent commit (two runs creating the same new table, or
+   * replacing rows another run's commit also touched) and fails the later one with a
+   * {@link ConcurrentModificationException}; the write is then made again on the new
+   * snapshot, up to {@link #COMMIT_ATTEMPTS} times. Each write replaces or appends whole
+   * rows in one commit, so a repeat is safe. A new table gets its comment right after its
+   * first commit. Afterwards {@link FaultInjection} may stop the process (tests only).
+   */
+  public void commit(String table, TableDoc doc, Runnable write) {
+    bookkeeping(table, doc, write);
+    synchronized (committed) {
+      committed.add(table);
+    }
+    FaultInjection.after(table);
+  }
+
+  /** A commit of a bookkeeping table (the run ledger): retried like {@link #commit}, not counted as published data. */
+  public void bookkeeping(String table, TableDoc doc, Runnable write) {
     boolean existed = exists(table);
-    withComments(rows, doc).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path(table));
-    if (!existed) setTableComment(table, doc.table());
+    retryingConflicts(table, write);
+    if (!existed) retryingConflicts(table, () -> setTableComment(table, doc.table()));
+  }
+
+  private static void retryingConflicts(String table, Runnable commit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit.run();
+        return;
+      } catch (RuntimeException e) {
+        if (!isConcurrentCommit(e) || attempt >= COMMIT_ATTEMPTS) throw e;
+        long waitMs = Math.min(8000, 250L << Math.min(attempt, 5)) + java.util.concurrent.ThreadLocalRandom.current().nextLong(250);
+        dev.healthscore.features.run.StepTimer.log("lake: %s: a concurrent commit conflicted (%s); writing again in %.1fs (attempt %d of %d)",
+            table, e.getClass().getSimpleName(), waitMs / 1000.0, attempt + 1, COMMIT_ATTEMPTS);
+        sleep(waitMs);
+      }
+    }
+  }
+
+  /** Conflicting writers retry this often before the run fails with Delta's own reason. */
+  static final int COMMIT_ATTEMPTS = 8;
+
+  /** Tables this lake object committed to, in order (a run's published tables). */
+  private final List<String> committed = new ArrayList<>();
+
+  public List<String> committed() {
+    synchronized (committed) {
+      return List.copyOf(committed);
+    }
+  }
+
+  /** Delta's conflict exceptions all extend {@link ConcurrentModificationException}; a first commit raced by another writer may surface as an already-existing log file. */
+  public static boolean isConcurrentCommit(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConcurrentModificationException || t instanceof java.nio.file.FileAlreadyExistsException
+          || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to write again", e);
+    }
   }
 
   /** Rows of one as-of date; Delta prunes the other partitions. */

@@ -24,7 +24,7 @@ public final class AccountHealth {
       if (c.equals("run_id") || c.equals("computed_at")) continue;
       cols.add(col(c));
     }
-    return NightlyJob.stamp(scored.select(cols.toArray(Column[]::new)), ctx);
+    return ctx.stamp(scored.select(cols.toArray(Column[]::new)));
   }
 
   static List<String> columns(ScorecardConfig scorecard) {

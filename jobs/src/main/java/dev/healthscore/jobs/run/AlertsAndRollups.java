@@ -57,7 +57,7 @@ public final class AlertsAndRollups {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
     ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
-    Dataset<Row> alerts = Materialized.of(NightlyJob.stamp(HealthAlerts.alerts(health, probabilityHistory, cfg), ctx));
+    Dataset<Row> alerts = Materialized.of(ctx.stamp(HealthAlerts.alerts(health, probabilityHistory, cfg)));
     try {
       Future<WriteMetrics> alertsAndSegments = pool.submit(() -> {
         WriteMetrics m = timer.step("write health_alerts", () -> {
@@ -66,11 +66,11 @@ public final class AlertsAndRollups {
           return counts;
         });
         timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
-            NightlyJob.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability()), ctx), t, BY_SEGMENT_DOC));
+            ctx.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability())), t, BY_SEGMENT_DOC));
         return m;
       });
       Future<WriteMetrics> hierarchy = pool.submit(() -> timer.step("write account_hierarchy_health", () -> {
-        WriteMetrics m = WriteMetrics.of(NightlyJob.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability()), ctx),
+        WriteMetrics m = WriteMetrics.of(ctx.stamp(AccountHierarchy.rollup(health, cfg.highChurnProbability())),
             issueCounts());
         ctx.lake().replaceDates(LakeTables.ACCOUNT_HIERARCHY_HEALTH, m.rows(), t, HIERARCHY_DOC);
         return m;

@@ -46,7 +46,8 @@ public final class EvaluateJob {
 
   public record Result(List<CutoffSummary> cutoffs, List<QuarantineCounts> quarantine) {}
 
-  public static Result run(RunContext ctx, ChurnModelConfig model, ScorecardConfig scorecard, EvaluationConfig eval) {
+  public static Result run(RunContext ctx, ChurnModelConfig model, ScorecardConfig scorecard, EvaluationConfig eval,
+                           RecordedRun run) {
     StepTimer timer = ctx.timer();
     ValidatedWarehouse warehouse = timer.step("check warehouse structure",
         () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
@@ -56,10 +57,11 @@ public final class EvaluateJob {
     StepTimer.log("%s: %d cutoffs %s .. %s; features for %d dates in one pass (training snapshots of every cutoff)",
         ctx.command(), cutoffs.size(), cutoffs.get(0), cutoffs.get(cutoffs.size() - 1), dates.size());
     Dataset<Row> rows = timer.step("compute features for every cutoff and snapshot", () -> ChurnTrainer.materialize(
-        TrainJob.trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), model, List.copyOf(dates))));
+        TrainingSet.rows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), model, List.copyOf(dates))));
     long n = rows.count();
     StepTimer.log("%s: %,d account x date rows", ctx.command(), n);
-    List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
+    List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
+    run.counted(counts);
 
     EvaluationTables tables = new EvaluationTables(ctx);
     List<CutoffSummary> summaries = new ArrayList<>();
@@ -69,11 +71,13 @@ public final class EvaluateJob {
       tables.add(r);
       summaries.add(summary(c, r));
     }
+    run.checkStillHeld();
+    Quarantine.publish(ctx, warehouse, counts);
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates",
         () -> tables.write(cutoffs));
     print(ctx, summaries);
-    RunLog.append(ctx, summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, Map.of());
-    NightlyJob.updateCatalog(ctx); // new model_* / churn_models tables show up in SQL
+    run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
+    CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);
   }
 

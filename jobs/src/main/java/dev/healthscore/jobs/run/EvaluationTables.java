@@ -3,6 +3,7 @@ package dev.healthscore.jobs.run;
 import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.models.eval.CutoffEvaluation;
 import java.sql.Date;
+import dev.healthscore.models.churn.ChurnModelConfig;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ final class EvaluationTables {
 
   void add(CutoffEvaluation.Result r) {
     Date cutoff = Date.valueOf(r.cutoff());
-    int horizon = TrainJob.modelConfig(ctx.config()).horizonDays();
+    int horizon = ChurnModelConfig.from(ctx.config()).horizonDays();
     Timestamp at = Timestamp.from(ctx.wallClock());
     for (CutoffEvaluation.Metric m : r.metrics()) {
       evaluation.add(RowFactory.create(cutoff, m.model(), m.detail(), m.metric(), nan(m.value()), m.ciLow(), m.ciHigh(),

@@ -20,8 +20,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Warehouse → validated tables → point-in-time features as of T → {@code account_features}.
- * Every input table is scanned once; rejected rows go to {@code quarantine}, counted.
+ * Warehouse → validated tables → point-in-time features as of T ({@link #compute}), kept in
+ * memory until the run publishes them to {@code account_features} ({@link #publish}). Every
+ * input table is scanned once; rejected rows are counted, and published to {@code quarantine}.
  */
 public final class FeaturesJob {
   private FeaturesJob() {}
@@ -29,15 +30,10 @@ public final class FeaturesJob {
   /**
    * @param rows the features of T, computed once and kept (a local checkpoint): the nightly
    *     scores them while they are written; {@link #release()} when done
-   * @param written the write of {@code account_features}, running on its own thread; {@link #awaitWritten()}
    */
-  public record Result(long accounts, List<QuarantineCounts> quarantine, Dataset<Row> rows, Future<?> written) {
-    /** Waits until account_features is written; a failed write fails the caller here, with its own reason. */
-    public void awaitWritten() {
-      Concurrently.await(written);
-    }
-
-    /** Frees the kept rows; call after {@link #awaitWritten()}. */
+  public record Result(long accounts, List<QuarantineCounts> quarantine, Dataset<Row> rows, ValidatedWarehouse warehouse,
+                       List<Feature> features) {
+    /** Frees the kept rows; call when nothing reads them any more. */
     public void release() {
       Materialized.release(rows);
     }
@@ -47,7 +43,18 @@ public final class FeaturesJob {
     }
   }
 
-  public static Result run(RunContext ctx) {
+  /** The {@code features} command: compute, publish, record. */
+  public static Result run(RunContext ctx, RecordedRun run) {
+    Result features = compute(ctx);
+    run.counted(features.quarantine());
+    run.checkStillHeld();
+    Concurrently.await(publish(ctx, features));
+    run.succeeded(features.accounts(), features.quarantine(), null);
+    features.release();
+    return features;
+  }
+
+  public static Result compute(RunContext ctx) {
     StepTimer timer = ctx.timer();
     ValidatedWarehouse warehouse = timer.step("check warehouse structure",
         () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
@@ -58,16 +65,23 @@ public final class FeaturesJob {
             .drop(ActiveAccounts.FIRST_CHURN) // a label source, never stored with features
             .withColumn("run_id", lit(ctx.runId()))
             .withColumn("computed_at", current_timestamp())));
-    // Written beside whatever the caller does next (the nightly scores the same rows): a Delta
-    // write is mostly driver-side work (planning, stats, the commit); at once saved ~5 s of a
-    // nightly against writing first (docs/benchmarks.md, "Closer still").
-    Future<?> written = Concurrently.start("healthscore-write-features", () -> timer.step("write account_features", () ->
-        ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, rows, List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features))));
-
-    List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
+    List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
     long accounts = rows.count(); // of the kept rows: no pass over the warehouse
     StepTimer.log("%s: %d accounts active at %s; %d rows quarantined", ctx.command(), accounts, ctx.asOf(), quarantined);
-    return new Result(accounts, counts, rows, written);
+    return new Result(accounts, counts, rows, warehouse, features);
+  }
+
+  /**
+   * Replaces T's rows of {@code quarantine} (this command's) and {@code account_features},
+   * on a thread of its own: a Delta write is mostly driver-side work (planning, stats, the
+   * commit) and overlaps well with what the caller does next (the nightly scores the same rows).
+   */
+  public static Future<?> publish(RunContext ctx, Result features) {
+    return Concurrently.start("healthscore-write-features", () -> {
+      Quarantine.publish(ctx, features.warehouse(), features.quarantine());
+      ctx.timer().step("write account_features", () -> ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, features.rows(),
+          List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features.features())));
+    });
   }
 }

@@ -2,19 +2,17 @@ package dev.healthscore.jobs.run;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.run.Concurrently;
+import dev.healthscore.features.run.FaultInjection;
 import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
-import dev.healthscore.jobs.lake.LakeCatalog;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
-import dev.healthscore.jobs.lake.Metastore;
 import dev.healthscore.models.scorecard.HealthTrends;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -22,15 +20,15 @@ import java.sql.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * The nightly run: features as of T, the rule-based health score with trends and drivers,
- * the churn probability where a model exists, written to {@code account_health} for T; then
- * the alert feed and the rollups computed from it ({@link AlertsAndRollups}).
+ * the churn probability where a model exists, the alert feed and the rollups computed from
+ * them ({@link AlertsAndRollups}); checked by the quality gate, then published for T with
+ * {@code account_health} last.
  */
 public final class NightlyJob {
   private NightlyJob() {}
@@ -39,37 +37,61 @@ public final class NightlyJob {
   static final int HISTORY_DAYS = 180;
 
   public record Result(long accounts, Map<String, Long> accountsPerBand, FeaturesJob.Result features,
-                       AlertsAndRollups.Result alerts) {}
+                       AlertsAndRollups.Result alerts, QualityGate.Verdict gate) {}
 
-  /** Validates the scorecard against the feature catalog; call before Spark starts. */
-  public static ScorecardConfig scorecard(dev.healthscore.features.config.HealthscoreConfig config) {
-    return ScorecardConfig.from(config, Set.copyOf(FeatureCatalog.allNames(FeatureCatalog.features(config))));
+  /** What a nightly run is told beyond its context, all validated before Spark starts. */
+  public record Settings(ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alerts, QualityGate.Limits gate,
+                         boolean skipGate) {
+    public static Settings from(dev.healthscore.features.config.HealthscoreConfig config, boolean skipGate) {
+      ChurnModelConfig model = ChurnModelConfig.from(config);
+      return new Settings(ScorecardConfig.from(config), model, AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), skipGate);
+    }
   }
 
-  /** Validates the alerts section; "high churn risk" defaults to the model's high risk band. Call before Spark starts. */
-  public static AlertsConfig alerts(dev.healthscore.features.config.HealthscoreConfig config, ChurnModelConfig model) {
-    return AlertsConfig.from(config, model.highRiskFrom());
-  }
-
-  public static Result run(RunContext ctx, ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alertsConfig) {
+  /**
+   * Write, audit, publish: everything of T is computed and kept in memory, the quality gate
+   * checks the counts, and only then are the tables of T replaced, account_health last (its
+   * commit publishes the run), then the run is recorded as succeeded. A failed gate
+   * publishes nothing.
+   */
+  public static Result run(RunContext ctx, Settings settings, RecordedRun run) {
     var champion = ChurnScoring.loadChampion(ctx); // while the features are computed
-    FeaturesJob.Result features = FeaturesJob.run(ctx);
+    FeaturesJob.Result features = FeaturesJob.compute(ctx);
     StepTimer timer = ctx.timer();
     try {
+      run.counted(features.quarantine());
+      QualityGate.Verdict gate = timer.step("quality gate", () -> QualityGate.check(settings.gate(),
+          QualityGate.Counts.of(features.accounts(), features.quarantine()), QualityGate.lastSucceededBefore(ctx.lake(), ctx.asOf())));
+      gate.checks().forEach(c -> StepTimer.log("%s: gate %s", ctx.command(), c));
+      if (!gate.passed()) {
+        if (!settings.skipGate()) {
+          throw new ExitCodes.GateFailed("quality gate failed for " + ctx.asOf() + ", nothing published: " + gate.failures()
+              + " (see docs/runs.md; --skip-gate publishes anyway)");
+        }
+        StepTimer.log("%s: --skip-gate: publishing although the gate failed", ctx.command());
+      }
+      FaultInjection.after("gate");
+      run.checkStillHeld();
+      java.util.concurrent.Future<?> featuresWritten = FeaturesJob.publish(ctx, features);
+
       // earlier runs, read once (before T is written): score trends now, probability alerts later
       Dataset<Row> history = history(ctx);
-      // account_health of T, kept: the alerts and both rollups are computed from these rows
-      Health written = timer.step("score accounts and write account_health", () -> {
-        Dataset<Row> scored = Scorecard.score(features.rows(), scorecard);
+      Dataset<Row> health = timer.step("score accounts", () -> {
+        Dataset<Row> scored = Scorecard.score(features.rows(), settings.scorecard());
         scored = HealthTrends.attach(scored, history);
-        scored = ChurnScoring.apply(ctx, scored, model, champion);
-        Dataset<Row> rows = Materialized.of(AccountHealth.select(scored, scorecard, ctx));
-        WriteMetrics metrics = WriteMetrics.of(rows, perBandCounts());
-        ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, metrics.rows(), List.of(ctx.asOf()), AccountHealth.doc(scorecard));
-        return new Health(rows, metrics);
+        scored = ChurnScoring.apply(ctx, scored, settings.model(), champion);
+        return Materialized.of(AccountHealth.select(scored, settings.scorecard(), ctx));
       });
-      Dataset<Row> health = written.rows();
-      Map<String, Object> counted = written.metrics().get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()));
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, settings.alerts(), health,
+          history.select("account_id", "as_of_date", "churn_probability"));
+      Concurrently.await(featuresWritten);
+      // account_health last: a reader of it never sees a date whose other tables are not written yet
+      WriteMetrics metrics = timer.step("write account_health", () -> {
+        WriteMetrics m = WriteMetrics.of(health, perBandCounts());
+        ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, m.rows(), List.of(ctx.asOf()), AccountHealth.doc(settings.scorecard()));
+        return m;
+      });
+      Map<String, Object> counted = metrics.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()));
       Map<String, Long> perBand = new LinkedHashMap<>();
       for (String band : BAND_ORDER) {
         long n = WriteMetrics.asLong(counted.get(band));
@@ -78,55 +100,18 @@ public final class NightlyJob {
       long accounts = WriteMetrics.asLong(counted.get("accounts"));
       long unexpected = accounts - perBand.values().stream().mapToLong(Long::longValue).sum();
       if (unexpected != 0) throw new IllegalStateException(unexpected + " rows of account_health have a band other than " + BAND_ORDER);
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, alertsConfig, health,
-          history.select("account_id", "as_of_date", "churn_probability"));
       StepTimer.log("%s: account_health for %s: %d accounts, per band %s; %d alerts on %d accounts, per reason %s",
           ctx.command(), ctx.asOf(), accounts, perBand, alerts.alerts(), alerts.alertedAccounts(), alerts.alertsPerReason());
       if (!alerts.hierarchyIssues().isEmpty()) {
         StepTimer.log("%s: bad parent links, accounts listed on their own in account_hierarchy_health: %s (e.g. %s)",
             ctx.command(), alerts.hierarchyIssues(), String.join(", ", alerts.issueExamples()));
       }
-      features.awaitWritten(); // the run is logged once everything it wrote is there
-      RunLog.append(ctx, accounts, features.quarantine(), perBand);
-      updateCatalog(ctx);
-      return new Result(accounts, perBand, features, alerts);
+      run.succeeded(accounts, features.quarantine(), perBand);
+      CatalogRefresh.after(ctx);
+      return new Result(accounts, perBand, features, alerts, gate);
     } finally {
-      if (features.written().isDone()) features.release(); // else the write still reads them; blocks go with the JVM
+      features.release();
     }
-  }
-
-  private record Health(Dataset<Row> rows, WriteMetrics metrics) {}
-
-  /**
-   * Keeps the SQL catalog current once one is set up (catalog or sql-server ran, or a Hive
-   * metastore is configured); otherwise costs nothing and returns null. Never fails the run:
-   * account_health is written by now, and the tables are registered by location, so its new
-   * rows are visible whatever happens here.
-   */
-  public static LakeCatalog.Update updateCatalog(RunContext ctx) {
-    Metastore metastore;
-    try {
-      metastore = Metastore.forLake(ctx.spark(), ctx.lake().root());
-    } catch (RuntimeException e) {
-      return null; // no metastore can be placed (remote lake, none configured): SQL access not set up
-    }
-    if (!metastore.exists()) return null;
-    return ctx.timer().step("update SQL catalog", () -> {
-      try {
-        LakeCatalog.Update u = LakeCatalog.update(ctx.spark(), ctx.lake(), LakeCatalog.DEFAULT_DATABASE);
-        if (u.registered()) {
-          LakeCatalog.log(ctx.command(), u.result());
-        } else {
-          StepTimer.log("%s: %s", ctx.command(), u.skipped());
-        }
-        return u;
-      } catch (RuntimeException e) {
-        String why = "SQL catalog not updated (" + e.getMessage() + "); account_health for " + ctx.asOf()
-            + " is written. Retry with: healthscore catalog --lake " + ctx.lake().root();
-        StepTimer.log("%s: WARNING: %s", ctx.command(), why);
-        return new LakeCatalog.Update(null, why);
-      }
-    });
   }
 
   /** Bands as the summary lists them (null band = no score first, then alphabetical). */
@@ -158,9 +143,5 @@ public final class NightlyJob {
     return ctx.lake().read(LakeTables.ACCOUNT_HEALTH)
         .filter(col("as_of_date").lt(lit(t)).and(col("as_of_date").geq(lit(from))))
         .select("account_id", "as_of_date", "health_score", "health_band", "churn_probability");
-  }
-
-  static Dataset<Row> stamp(Dataset<Row> rows, RunContext ctx) {
-    return rows.withColumn("run_id", lit(ctx.runId())).withColumn("computed_at", current_timestamp());
   }
 }

@@ -9,27 +9,36 @@ import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.jobs.lake.LakeTables;
 import java.sql.Date;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * After a command's main pass over the warehouse: prints accepted + quarantined = input per
- * table, and appends the rejected rows (with their rule) to the lake table {@code quarantine}.
+ * table ({@link #counts}); when the run publishes, its rejected rows (with their rule)
+ * replace those of the same command and date in the lake table {@code quarantine}
+ * ({@link #publish}), so re-runs never pile up copies and a failed attempt leaves none.
  */
 final class Quarantine {
   private Quarantine() {}
 
-  static List<QuarantineCounts> record(RunContext ctx, ValidatedWarehouse warehouse) {
+  static List<QuarantineCounts> counts(RunContext ctx, ValidatedWarehouse warehouse) {
     List<QuarantineCounts> counts = warehouse.countsAfterPass(); // observed during the pass that just ran
-    long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    if (quarantined > 0) {
-      ctx.timer().step("write " + quarantined + " rejected rows to quarantine", () ->
-          ctx.lake().append(LakeTables.QUARANTINE, warehouse.rejected()
-              .withColumn("run_id", lit(ctx.runId()))
-              .withColumn("command", lit(ctx.command()))
-              .withColumn("as_of_date", lit(Date.valueOf(ctx.asOf())))
-              .withColumn("quarantined_at", current_timestamp()), LakeTables.QUARANTINE_DOC));
-    }
     StepTimer.log("%s: input rows per table (accepted + quarantined = input):", ctx.command());
     counts.forEach(c -> StepTimer.log("  %s", c));
     return counts;
+  }
+
+  static void publish(RunContext ctx, ValidatedWarehouse warehouse, List<QuarantineCounts> counts) {
+    long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
+    if (quarantined == 0 && !ctx.lake().exists(LakeTables.QUARANTINE)) return;
+    Dataset<Row> rejected = warehouse.rejected();
+    Dataset<Row> rows = (quarantined == 0 ? rejected.limit(0) : rejected)
+        .withColumn("run_id", lit(ctx.runId()))
+        .withColumn("command", lit(ctx.command()))
+        .withColumn("as_of_date", lit(Date.valueOf(ctx.asOf())))
+        .withColumn("quarantined_at", current_timestamp());
+    String predicate = "command = '" + ctx.command() + "' AND as_of_date = DATE'" + ctx.asOf() + "'";
+    ctx.timer().step("write " + quarantined + " rejected rows to quarantine", () ->
+        ctx.lake().replaceWhere(LakeTables.QUARANTINE, rows, predicate, LakeTables.QUARANTINE_DOC));
   }
 }

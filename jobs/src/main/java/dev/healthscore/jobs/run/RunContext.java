@@ -1,5 +1,8 @@
 package dev.healthscore.jobs.run;
 
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.Lake;
@@ -8,6 +11,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Everything one command run needs: who it is, as of when, where it reads and writes. */
@@ -21,5 +26,10 @@ public record RunContext(SparkSession spark, String runId, String command, Local
         + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     return new RunContext(spark, runId, command, asOf, now, config, warehouseRoot,
         lakeRoot == null ? null : new Lake(spark, lakeRoot), new StepTimer(command));
+  }
+
+  /** Marks rows with the run that wrote them: readers tell runs apart by run_id. */
+  public Dataset<Row> stamp(Dataset<Row> rows) {
+    return rows.withColumn("run_id", lit(runId)).withColumn("computed_at", current_timestamp());
   }
 }

@@ -37,12 +37,7 @@ public final class TrainJob {
   public record Result(String version, boolean promoted, String decision, long rows, long churners,
                        ChurnTrainer.Validation validation, Double championAuc, List<QuarantineCounts> quarantine) {}
 
-  /** Validates the model section against the feature catalog; call before Spark starts. */
-  public static ChurnModelConfig modelConfig(dev.healthscore.features.config.HealthscoreConfig config) {
-    return ChurnModelConfig.from(config, Set.copyOf(FeatureCatalog.allNames(FeatureCatalog.features(config))));
-  }
-
-  public static Result run(RunContext ctx, ChurnModelConfig cfg, boolean force) {
+  public static Result run(RunContext ctx, ChurnModelConfig cfg, boolean force, RecordedRun run) {
     StepTimer timer = ctx.timer();
     ValidatedWarehouse warehouse = timer.step("check warehouse structure",
         () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
@@ -51,12 +46,13 @@ public final class TrainJob {
         ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
         cfg.horizonDays(), ctx.asOf());
     Dataset<Row> rows = timer.step("compute features for " + dates.size() + " snapshots", () -> ChurnTrainer.materialize(
-        trainingRows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), cfg, dates)));
+        TrainingSet.rows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), cfg, dates)));
     String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
         + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
 
     ChurnTrainer.Result trained = timer.step("fit and validate the churn model", () -> ChurnTrainer.train(rows, cfg, version));
-    List<QuarantineCounts> counts = Quarantine.record(ctx, warehouse);
+    List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
+    run.counted(counts);
     ChurnTrainer.Validation v = trained.validation();
     StepTimer.log("%s: %,d training rows, %,d churners (%.1f%%); validation on %s: %,d rows, %,d churners",
         ctx.command(), trained.rows(), trained.churners(), 100.0 * trained.churners() / trained.rows(),
@@ -91,6 +87,8 @@ public final class TrainJob {
     }
     StepTimer.log("%s: %s %s", ctx.command(), version, decision);
 
+    run.checkStillHeld();
+    Quarantine.publish(ctx, warehouse, counts);
     String path = registry.modelPath(version);
     timer.step("save model and register it", () -> {
       trained.model().save(path);
@@ -103,15 +101,9 @@ public final class TrainJob {
           championAuc, decision, path, ctx.runId()));
     });
     printSignals(ctx, trained.model());
-    RunLog.append(ctx, trained.rows(), counts, Map.of());
-    NightlyJob.updateCatalog(ctx); // new model_* / churn_models tables show up in SQL
+    run.succeeded(trained.rows(), counts, null);
+    CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(version, promoted, decision, trained.rows(), trained.churners(), v, championAuc, counts);
-  }
-
-  /** Labelled snapshot rows: the same feature code as nightly, one pass per table for all dates. */
-  static Dataset<Row> trainingRows(SparkSession spark, ValidatedWarehouse warehouse, List<Feature> features,
-                                   ChurnModelConfig cfg, List<LocalDate> dates) {
-    return TrainingSet.label(FeatureEngine.compute(spark, warehouse, features, dates), cfg.horizonDays());
   }
 
   /** The champion's AUC on the new model's held-out rows; null if it cannot score them. */

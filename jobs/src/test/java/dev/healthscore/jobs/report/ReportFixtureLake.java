@@ -62,7 +62,8 @@ final class ReportFixtureLake {
       .add("validation_auc", "double").add("validation_top_decile_lift", "double").add("validation_ece", "double")
       .add("validation_log_loss", "double").add("validation_brier", "double").add("champion_auc_same_rows", "double")
       .add("decision", "string").add("model_path", "string");
-  static final StructType RUNS = dev.healthscore.jobs.run.RunLog.SCHEMA; // the real table's schema
+  // the real table's first columns: rows as healthscore wrote them before the run ledger (no status: all succeeded)
+  static final StructType RUNS = new StructType(java.util.Arrays.copyOf(dev.healthscore.jobs.run.RunLedger.SCHEMA.fields(), 10));
   static final StructType QUARANTINE = new StructType()
       .add("table_name", "string").add("rule", "string").add("column_name", "string").add("row_json", "string")
       .add("run_id", "string").add("command", "string").add("as_of_date", "date").add("quarantined_at", "timestamp");

@@ -30,12 +30,12 @@ class TrainingRowsLeakageTest {
   @Test
   void everySnapshotRowEqualsTheFeaturesOfTheWarehouseCutAtItsDate() {
     HealthscoreConfig config = HealthscoreConfig.defaults();
-    ChurnModelConfig cfg = TrainJob.modelConfig(config);
+    ChurnModelConfig cfg = ChurnModelConfig.from(config);
     Map<String, Dataset<Row>> full = TestWorlds.tables(TestWorlds.small());
     Instant now = Instant.now();
     List<LocalDate> dates = TrainingSet.snapshotDates(TestWorlds.LAST_DAY, cfg);
     List<LocalDate> checked = List.of(dates.get(0), dates.get(dates.size() / 2), dates.get(dates.size() - 1));
-    Dataset<Row> rows = TrainJob.trainingRows(TestSpark.spark(), ValidatedWarehouse.of(full, now),
+    Dataset<Row> rows = TrainingSet.rows(TestSpark.spark(), ValidatedWarehouse.of(full, now),
         FeatureCatalog.features(config), cfg, dates).cache();
     for (LocalDate d : checked) {
       assertTrue(!d.plusDays(cfg.horizonDays()).isAfter(TestWorlds.LAST_DAY), "label of " + d + " known at T");

@@ -12,7 +12,8 @@ import dev.healthscore.jobs.lake.LakeCatalog;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.jobs.run.AccountHealth;
-import dev.healthscore.jobs.run.NightlyJob;
+import dev.healthscore.jobs.run.CatalogRefresh;
+import dev.healthscore.models.scorecard.ScorecardConfig;
 import dev.healthscore.jobs.run.RunContext;
 import dev.healthscore.testing.TestSpark;
 import java.io.IOException;
@@ -107,7 +108,7 @@ class SqlServerJdbcTest {
             query(c, "SELECT health_band, count(*), avg(health_score) FROM account_health_latest GROUP BY health_band ORDER BY 3"));
 
         // documentation: DESCRIBE and JDBC metadata show the comments stored in the Delta tables
-        String tableComment = AccountHealth.doc(NightlyJob.scorecard(HealthscoreConfig.defaults())).table();
+        String tableComment = AccountHealth.doc(ScorecardConfig.from(HealthscoreConfig.defaults())).table();
         List<List<Object>> describe = query(c, "DESCRIBE TABLE EXTENDED account_health");
         assertTrue(describe.contains(List.of("health_band", "string", "green, yellow or red")), describe.toString());
         assertTrue(describe.contains(List.of("Comment", tableComment, "")), describe.toString());
@@ -135,7 +136,7 @@ class SqlServerJdbcTest {
         assertFalse(read(busyLog).contains("starting Spark"), read(busyLog)); // found out before starting Spark
         RunContext nightly = RunContext.create(spark(), "nightly", LocalDate.parse("2024-07-31"), HealthscoreConfig.defaults(),
             "unused", lake.root());
-        LakeCatalog.Update u = NightlyJob.updateCatalog(nightly);
+        LakeCatalog.Update u = CatalogRefresh.after(nightly);
         assertNotNull(u);
         assertFalse(u.registered());
         assertTrue(u.skipped().contains("is in use by another process"), u.skipped());
@@ -195,7 +196,7 @@ class SqlServerJdbcTest {
   // ---- the lake ----
 
   static TableDoc healthDoc() {
-    return AccountHealth.doc(NightlyJob.scorecard(HealthscoreConfig.defaults()));
+    return AccountHealth.doc(ScorecardConfig.from(HealthscoreConfig.defaults()));
   }
 
   /** account_health rows: id, date, score, band, churn probability, segment. */

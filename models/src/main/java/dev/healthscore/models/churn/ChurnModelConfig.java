@@ -37,6 +37,11 @@ public record ChurnModelConfig(
       "elastic_net_params", "max_iter", "promotion_max_auc_drop", "risk_bands", "reasons");
 
   /** Reads and checks the section; features must be among {@code knownFeatures} (account_features columns). */
+  /** The model section, checked against the feature catalog (built-in and custom features); call before Spark starts. */
+  public static ChurnModelConfig from(HealthscoreConfig config) {
+    return from(config, Set.copyOf(dev.healthscore.features.FeatureCatalog.allNames(dev.healthscore.features.FeatureCatalog.features(config))));
+  }
+
   public static ChurnModelConfig from(HealthscoreConfig config, Set<String> knownFeatures) {
     SectionReader r = new SectionReader(config, "model").onlyKeys(KEYS);
     int horizon = r.integer("horizon_days", 90, 1, 730);

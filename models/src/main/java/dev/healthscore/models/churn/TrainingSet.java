@@ -50,6 +50,12 @@ public final class TrainingSet {
    * Adds the label to feature rows (FeatureEngine output, which carries first_churn_date) and
    * drops first_churn_date, so nothing about the future is left in a row except its label.
    */
+  /** Labelled snapshot rows: the same feature code as nightly, one pass per warehouse table for all dates. */
+  public static Dataset<Row> rows(org.apache.spark.sql.SparkSession spark, dev.healthscore.features.warehouse.ValidatedWarehouse warehouse,
+                                  List<dev.healthscore.features.Feature> features, ChurnModelConfig cfg, List<LocalDate> dates) {
+    return label(dev.healthscore.features.FeatureEngine.compute(spark, warehouse, features, dates), cfg.horizonDays());
+  }
+
   public static Dataset<Row> label(Dataset<Row> featureRows, int horizonDays) {
     return featureRows.withColumn(LABEL, ActiveAccounts.churnedWithin(horizonDays)).drop(ActiveAccounts.FIRST_CHURN);
   }

@@ -93,6 +93,11 @@ public final class ScorecardConfig {
   }
 
   /** Reads and validates {@code config.section("scorecard")}; measures may only use {@code knownFeatures}. */
+  /** The scorecard section, checked against the feature catalog (built-in and custom features); call before Spark starts. */
+  public static ScorecardConfig from(HealthscoreConfig config) {
+    return from(config, Set.copyOf(dev.healthscore.features.FeatureCatalog.allNames(dev.healthscore.features.FeatureCatalog.features(config))));
+  }
+
   public static ScorecardConfig from(HealthscoreConfig config, Set<String> knownFeatures) {
     return parse(config.section("scorecard"), config.source(), knownFeatures);
   }
