@@ -75,7 +75,7 @@ class NightlyCommandTest {
         "--max-quarantine-share", "0").exitCode());
     CliTestSupport.Outcome gate = CliTestSupport.run("quality-gate", "--lake", lake, "--as-of", "2024-06-30",
         "--max-account-drop", "-0.5");
-    assertEquals(2, gate.exitCode());
+    assertEquals(4, gate.exitCode()); // ExitCodes.GATE_FAILED
     assertEquals("healthscore quality-gate: quality gate failed for 2024-06-30: FAIL accounts: 3 vs 3 on 2024-05-31 "
         + "(drop limit -50%)", gate.stderr());
   }
