@@ -32,9 +32,11 @@ final class Charts {
 
   static final int WIDE = 1080;
   static final int HALF = 540;
+  /** The trend drawn for paper and narrow windows, where the wide one would shrink its labels to a third of their size. */
+  static final int NARROW = 700;
 
-  /** AUC per cutoff and model with its 95% CI as error bars; 0.5 (chance) marked. */
-  static String trend(ReportData d) {
+  /** AUC per cutoff and model with its 95% CI as error bars; 0.5 (chance) marked; {@link #WIDE} or {@link #NARROW} units wide. */
+  static String trend(ReportData d, int width) {
     List<LocalDate> cutoffs = d.cutoffs();
     List<String> models = d.models().stream()
         .filter(m -> cutoffs.stream().anyMatch(c -> d.metric(c, m, "auc").map(Metric::value).isPresent())).toList();
@@ -47,10 +49,15 @@ final class Charts {
     }
     lo = Math.max(0, Scale.floorTo(lo - 0.02, 0.05));
     hi = Math.min(1, Scale.ceilTo(hi + 0.02, 0.05));
-    Frame f = Frame.of(64, 50, WIDE - 64 - 110, 340 - 50 - 56, -0.5, cutoffs.size() - 0.5, lo, hi);
-    Svg s = new Svg("trend", WIDE, 340, "AUC per cutoff date and model, with 95% confidence intervals");
+    List<Key> keys = models.stream().map(Charts::key).toList();
+    double legendWidth = width - 64 - 16;
+    double extra = (Svg.legendRows(keys, legendWidth).size() - 1) * Svg.LEGEND_ROW; // a legend of more rows pushes the plot down
+    Frame f = Frame.of(64, 50 + extra, width - 64 - 110, 340 - 50 - 56, -0.5, cutoffs.size() - 0.5, lo, hi);
+    Svg s = new Svg(width == WIDE ? "trend" : "trend-narrow", width, (int) Math.ceil(340 + extra),
+        "AUC per cutoff date and model, with 95% confidence intervals");
     s.yAxis(f, f.y().ticks(5), Html::num2, "AUC");
-    int every = (int) Math.ceil(cutoffs.size() / 12.0);
+    // every cutoff labelled while the dates fit side by side, else every second, third, ...
+    int every = (int) Math.ceil(cutoffs.size() * (Svg.textWidth("2024-01-31", 11) + 10) / f.width());
     List<Double> xs = new ArrayList<>();
     for (int i = 0; i < cutoffs.size(); i += every) xs.add((double) i);
     s.xAxis(f, xs, i -> cutoffs.get(i.intValue()).toString(), "Cutoff date (accounts scored on this date; churn counted over the following "
@@ -82,7 +89,7 @@ final class Charts {
         s.circle(x, f.y().at(m.value()), model.equals(ReportData.BASE_RATE) ? 3 : 4.5, colour, tip);
       }
     }
-    s.legend(f.left(), 24, models.stream().map(Charts::key).toList());
+    s.legend(f.left(), 24, legendWidth, keys);
     return s.end();
   }
 
@@ -115,7 +122,7 @@ final class Charts {
       keys.add(new Key(ModelStyle.label(model) + " " + DASH + " AUC " + auc, ModelStyle.colour(model), ModelStyle.dashed(model), false));
     }
     keys.add(Key.dashed("Random guessing", "#8a8f98"));
-    legendBottomRight(s, f.right() - 10, f.bottom() - 10, keys);
+    legendInCorner(s, f, keys, Corner.BOTTOM_RIGHT, Corner.TOP_LEFT);
     return s.end();
   }
 
@@ -157,7 +164,7 @@ final class Charts {
       keys.add(key(model));
     }
     keys.add(Key.dashed("Contacting at random", "#8a8f98"));
-    legendBottomRight(s, f.right() - 10, f.bottom() - 10, keys);
+    legendInCorner(s, f, keys, Corner.BOTTOM_RIGHT, Corner.TOP_LEFT);
     return s.end();
   }
 
@@ -169,8 +176,14 @@ final class Charts {
     int deciles = gains.stream().mapToInt(Gain::decile).max().orElse(10);
     double max = gains.stream().filter(g -> !g.model().equals(ReportData.BASE_RATE) && g.lift() != null)
         .mapToDouble(Gain::lift).max().orElse(1);
-    Frame f = Frame.of(64, 40, HALF - 64 - 24, 420 - 40 - 56, 0.5, deciles + 0.5, 0, Scale.niceCeil(Math.max(max, 1.2) * 1.08, 5));
-    Svg s = new Svg("lift", HALF, 420, "Lift per risk decile at cutoff " + d.cutoff());
+    // one key per model, with its top-decile lift; as many rows as they need (four models take four)
+    List<Key> keys = models.stream().map(m -> Key.box(ModelStyle.label(m) + byModel.get(m).stream()
+        .filter(g -> g.decile() == 1 && g.lift() != null).findFirst().map(g -> " " + DASH + " top decile " + times(g.lift())).orElse(""),
+        ModelStyle.colour(m))).toList();
+    double legendWidth = HALF - 64 - 16;
+    double extra = (Svg.legendRows(keys, legendWidth).size() - 1) * Svg.LEGEND_ROW;
+    Frame f = Frame.of(64, 40 + extra, HALF - 64 - 24, 420 - 40 - 56, 0.5, deciles + 0.5, 0, Scale.niceCeil(Math.max(max, 1.2) * 1.08, 5));
+    Svg s = new Svg("lift", HALF, (int) Math.ceil(420 + extra), "Lift per risk decile at cutoff " + d.cutoff());
     s.yAxis(f, f.y().ticks(5), v -> String.format(Locale.ROOT, "%.1f\u00d7", v), "Churn rate vs average (lift)");
     List<Double> xs = new ArrayList<>();
     for (int i = 1; i <= deciles; i++) xs.add((double) i);
@@ -190,9 +203,7 @@ final class Charts {
     }
     s.reference(f.left(), f.y().at(1), f.right(), f.y().at(1));
     s.text(f.right(), f.y().at(1) - 5, "1\u00d7 = average churn rate", "end", "note");
-    s.legend(f.left(), 22, models.stream().map(m -> Key.box(ModelStyle.label(m) + byModel.get(m).stream()
-        .filter(g -> g.decile() == 1 && g.lift() != null).findFirst().map(g -> " " + DASH + " top decile " + times(g.lift())).orElse(""),
-        ModelStyle.colour(m))).toList());
+    s.legend(f.left(), 22, legendWidth, keys);
     return s.end();
   }
 
@@ -225,8 +236,9 @@ final class Charts {
       if (x - r - 3 - Svg.textWidth(n, 10) > f.left() + 4) s.text(x - r - 2, y - r - 2, n, "end", "value-small");
       else s.text(x + r + 4, y + 4, n, "start", "value-small");
     }
-    legendTopLeft(s, f.left() + 10, f.top() + 10, List.of(Key.line("Churn model (number = accounts)", colour),
-        Key.dashed("Perfect calibration", "#8a8f98")));
+    // top-left while the points keep to the diagonal; a model that under-predicts puts them there, then another corner
+    legendInCorner(s, f, List.of(Key.line("Churn model (number = accounts)", colour), Key.dashed("Perfect calibration", "#8a8f98")),
+        Corner.TOP_LEFT, Corner.BOTTOM_RIGHT, Corner.TOP_RIGHT, Corner.BOTTOM_LEFT);
     return s.end();
   }
 
@@ -371,9 +383,28 @@ final class Charts {
     return d.metrics().stream().map(Metric::horizonDays).filter(h -> h != null).findFirst().orElse(90);
   }
 
-  /** A stacked legend on a white panel, anchored at its bottom-right corner (the empty corner of ROC and gains). */
-  private static void legendBottomRight(Svg s, double right, double bottom, List<Key> keys) {
-    legendTopLeft(s, right - legendPanelWidth(keys), bottom - legendPanelHeight(keys), keys);
+  enum Corner { TOP_LEFT, TOP_RIGHT, BOTTOM_RIGHT, BOTTOM_LEFT }
+
+  /**
+   * A stacked legend on a white panel in a corner of the plot: the first of {@code corners} where
+   * it covers none of the data drawn so far, else the one where it covers least.
+   */
+  private static void legendInCorner(Svg s, Frame f, List<Key> keys, Corner... corners) {
+    double w = legendPanelWidth(keys);
+    double h = legendPanelHeight(keys);
+    double[] best = null;
+    int least = Integer.MAX_VALUE;
+    for (Corner c : corners) {
+      double x = c == Corner.TOP_LEFT || c == Corner.BOTTOM_LEFT ? f.left() + 10 : f.right() - 10 - w;
+      double y = c == Corner.TOP_LEFT || c == Corner.TOP_RIGHT ? f.top() + 10 : f.bottom() - 10 - h;
+      int covered = s.dataIn(x, y, w, h);
+      if (covered < least) {
+        least = covered;
+        best = new double[] {x, y};
+      }
+      if (covered == 0) break;
+    }
+    legendTopLeft(s, best[0], best[1], keys);
   }
 
   /** A stacked legend on a white panel, anchored at its top-left corner. */

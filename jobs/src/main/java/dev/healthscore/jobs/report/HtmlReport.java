@@ -49,7 +49,8 @@ public final class HtmlReport {
     section(b, "trend", "wide", "Accuracy over time",
         "Each point is the AUC at one cutoff date (how well the score ranked the accounts that went on to churn above those "
             + "that stayed); the bars are 95% confidence intervals, and 0.5 is no better than chance.",
-        Charts.trend(d));
+        "<div class=\"chart chart-wide\">\n" + Charts.trend(d, Charts.WIDE) + "</div>\n<div class=\"chart chart-narrow\">\n"
+            + Charts.trend(d, Charts.NARROW) + "</div>\n");
     b.append("<div class=\"grid\">\n");
     section(b, "roc", "", "Churners caught vs false alarms (ROC)",
         "Lowering the bar for flagging an account catches more churners (up) but also flags more accounts that stay (right): "
@@ -238,33 +239,65 @@ public final class HtmlReport {
         .filter(m -> m.value() != null).toList();
   }
 
-  /** The churn model next to the rule-based health score and the baselines, with a plain verdict. */
+  /**
+   * The churn model next to the rule-based health score and the baselines, with a plain verdict:
+   * one row per score (the table grows down, not sideways, with the number of scores evaluated).
+   */
   private static void comparison(StringBuilder b, ReportData d) {
     List<String> models = d.models().stream().filter(m -> d.value(m, "auc").isPresent()).toList();
     if (models.isEmpty()) return;
     b.append("<h3>Churn model vs the rule-based health score</h3>\n");
     verdict(d).ifPresent(v -> b.append("<p class=\"verdict\">").append(esc(v)).append("</p>\n"));
-    // wide when many models were evaluated: scrolls inside its card instead of spilling out
-    b.append("<div class=\"table-scroll\">\n<table class=\"compare\" data-table=\"compare\">\n<thead><tr><th></th>");
-    for (String m : models) b.append("<th>").append(esc(label(d, m))).append("</th>");
-    b.append("</tr></thead>\n<tbody>\n");
-    compareRow(b, d, models, "AUC (95% CI)", m -> d.metric(d.cutoff(), m, "auc").map(HtmlReport::withCi).orElse(NA));
-    compareRow(b, d, models, "Top-decile lift", m -> d.value(m, "top_decile_lift").map(Html::times).orElse(NA));
-    compareRow(b, d, models, "Churners caught at capacity", m -> capturedShort(d, m));
-    compareRow(b, d, models, "Precision at capacity", m -> d.value(m, "precision_at_capacity").map(Html::pct).orElse(NA));
-    b.append("</tbody>\n</table>\n</div>\n");
+    b.append("<table class=\"compare\" data-table=\"compare\">\n<thead><tr><th>Score</th><th class=\"num\">AUC (95% CI)</th>")
+        .append("<th class=\"num\">Top-decile lift</th><th class=\"num\">Churners caught at capacity</th>")
+        .append("<th class=\"num\">Precision at capacity</th></tr></thead>\n<tbody>\n");
+    for (String m : models) {
+      b.append("<tr><th>").append(swatch(m)).append(esc(label(d, m))).append("</th><td class=\"num\">")
+          .append(d.metric(d.cutoff(), m, "auc").map(HtmlReport::withCiHtml).orElse(NA)).append("</td><td class=\"num\">")
+          .append(esc(lift(m, d.value(m, "top_decile_lift")).map(Html::times).orElse(NA))).append("</td><td class=\"num\">")
+          .append(esc(capturedShort(d, m))).append("</td><td class=\"num\">")
+          .append(esc(d.value(m, "precision_at_capacity").map(Html::pct).orElse(NA))).append("</td></tr>\n");
+    }
+    b.append("</tbody>\n</table>\n");
+    if (models.contains(ReportData.BASE_RATE)) b.append("<p class=\"note\">").append(BASE_RATE_NO_LIFT).append("</p>\n");
   }
 
-  private static void compareRow(StringBuilder b, ReportData d, List<String> models, String title, Function<String, String> cell) {
-    b.append("<tr><th>").append(esc(title)).append("</th>");
-    for (String m : models) b.append("<td>").append(esc(cell.apply(m))).append("</td>");
-    b.append("</tr>\n");
+  static final String BASE_RATE_NO_LIFT = "The base rate gives every account the same score, so it ranks no account above another "
+      + "and has no lift (" + NA + ").";
+
+  /** A lift, unless the model is the base rate: a constant score has no riskiest decile, so its "lift" means nothing. */
+  static Optional<Double> lift(String model, Optional<Double> lift) {
+    return model.equals(ReportData.BASE_RATE) ? Optional.empty() : lift;
   }
 
-  /** Says whether the model beats the rule score, and whether the gap is larger than the noise (the 95% intervals). */
+  /** "0.812 (95% CI 0.790–0.835)" as HTML whose interval wraps as a whole in a narrow column. */
+  private static String withCiHtml(Metric m) {
+    return esc(num3(m.value())) + (m.hasInterval() ? " <span class=\"nowrap\">(" + esc(ci(m)) + ")</span>" : "");
+  }
+
+  private static String swatch(String model) {
+    return "<span class=\"swatch\" style=\"background:" + ModelStyle.colour(model) + "\"></span>";
+  }
+
+  /**
+   * Says whether the model beats the rule score, and whether the gap is larger than the noise
+   * (the 95% intervals); and when one measure on its own (the best single feature) ranks
+   * churners better than the rule score, says that too, naming it.
+   */
   static Optional<String> verdict(ReportData d) {
-    Optional<Metric> model = d.metric(d.cutoff(), ReportData.CHURN_MODEL, "auc").filter(m -> m.value() != null);
-    Optional<Metric> rule = d.metric(d.cutoff(), ReportData.HEALTH_SCORE, "auc").filter(m -> m.value() != null);
+    Optional<String> models = modelVerdict(d);
+    Optional<String> single = bestFeatureVerdict(d);
+    if (models.isPresent() && single.isPresent()) return Optional.of(models.get() + " " + single.get());
+    return models.isPresent() ? models : single;
+  }
+
+  private static Optional<Metric> auc(ReportData d, String model) {
+    return d.metric(d.cutoff(), model, "auc").filter(m -> m.value() != null);
+  }
+
+  private static Optional<String> modelVerdict(ReportData d) {
+    Optional<Metric> model = auc(d, ReportData.CHURN_MODEL);
+    Optional<Metric> rule = auc(d, ReportData.HEALTH_SCORE);
     if (model.isEmpty() || rule.isEmpty()) return Optional.empty();
     Metric a = model.get();
     Metric r = rule.get();
@@ -284,6 +317,24 @@ public final class HtmlReport {
     }
     return Optional.of("The churn model does not rank churners better than the rule-based health score (" + numbers + ")"
         + (intervals ? "; the 95% intervals overlap." : "."));
+  }
+
+  /** "A single measure, X, ranks churners better than the rule-based health score (AUC 0.724 vs 0.702 ...)." */
+  static Optional<String> bestFeatureVerdict(ReportData d) {
+    Optional<Metric> best = auc(d, ReportData.BEST_FEATURE);
+    Optional<Metric> rule = auc(d, ReportData.HEALTH_SCORE);
+    if (best.isEmpty() || rule.isEmpty() || !(best.get().value() > rule.get().value())) return Optional.empty();
+    Metric f = best.get();
+    Metric r = rule.get();
+    boolean intervals = f.hasInterval() && r.hasInterval();
+    String gap = !intervals ? "" : f.ciLow() > r.ciHigh() ? "; the 95% intervals do not overlap" : "; the 95% intervals overlap";
+    StringBuilder s = new StringBuilder(f.detail() != null && !f.detail().isBlank()
+        ? "A single measure on its own, " + f.detail() + "," : "The best single measure on its own")
+        .append(" ranks churners better than the rule-based health score (AUC ").append(num3(f.value())).append(" vs ")
+        .append(num3(r.value())).append(gap).append(")");
+    auc(d, ReportData.CHURN_MODEL).filter(m -> f.value() >= m.value())
+        .ifPresent(m -> s.append(", and at least as well as the churn model (AUC ").append(num3(m.value())).append(")"));
+    return Optional.of(s.append('.').toString());
   }
 
   private static String label(ReportData d, String model) {
@@ -354,44 +405,53 @@ public final class HtmlReport {
       {"precision_at_capacity", "Precision at capacity", "Share of the contacted accounts that churned"},
       {"recall_at_capacity", "Recall at capacity", "Share of all churners among the contacted accounts"}};
 
+  /**
+   * One block of rows per cutoff, newest first, headed by a row with the cutoff and its accounts
+   * and churners (the same for every model of a cutoff), so the table is as narrow as its metrics:
+   * it fits a printed A4 page without scrolling or being cut.
+   */
   private static String metricsTable(ReportData d) {
-    StringBuilder b = new StringBuilder("<div class=\"table-scroll\">\n<table class=\"metrics\" data-table=\"metrics\">\n<thead><tr>")
-        .append("<th>Cutoff</th><th>Model</th><th class=\"num\">Accounts</th><th class=\"num\">Churners</th>");
+    StringBuilder b = new StringBuilder("<table class=\"metrics\" data-table=\"metrics\">\n<thead><tr><th>Model</th>");
     for (String[] c : METRIC_COLUMNS) {
       b.append("<th class=\"num\" title=\"").append(esc(c[2])).append("\">").append(esc(c[1])).append("</th>");
     }
-    b.append("</tr></thead>\n<tbody>\n");
+    b.append("</tr></thead>\n");
     for (int i = d.cutoffs().size() - 1; i >= 0; i--) {
       LocalDate c = d.cutoffs().get(i);
       List<String> models = d.models().stream()
           .filter(m -> d.metrics().stream().anyMatch(x -> x.cutoff().equals(c) && x.model().equals(m))).toList();
+      Metric first = d.metrics().stream().filter(x -> x.cutoff().equals(c) && x.model().equals(models.get(0))).findFirst().orElseThrow();
+      boolean latest = c.equals(d.cutoff());
+      b.append("<tbody").append(latest ? " class=\"latest\"" : "").append(">\n<tr class=\"cutoff\"><th colspan=\"")
+          .append(1 + METRIC_COLUMNS.length).append("\">Cutoff ").append(c).append(" <span class=\"detail\">")
+          .append(count(first.accounts())).append(" accounts, ").append(count(first.churners())).append(" churners")
+          .append(latest ? " " + DASH + " the cutoff of this report" : "").append("</span></th></tr>\n");
       for (String m : models) {
         Metric any = d.metrics().stream().filter(x -> x.cutoff().equals(c) && x.model().equals(m)).findFirst().orElseThrow();
-        boolean first = m.equals(models.get(0));
-        b.append("<tr class=\"").append(c.equals(d.cutoff()) ? "latest" : "").append(first ? " group-start" : "").append("\">");
-        if (first) b.append("<td rowspan=\"").append(models.size()).append("\" class=\"cutoff\">").append(c).append("</td>");
-        b.append("<td>")
-            .append("<span class=\"swatch\" style=\"background:").append(ModelStyle.colour(m)).append("\"></span>")
-            .append(esc(ModelStyle.label(m))).append(m.equals(ReportData.BEST_FEATURE) && any.detail() != null
-                ? " <span class=\"detail\">" + esc(any.detail()) + "</span>" : "")
-            .append("</td><td class=\"num\">").append(count(any.accounts())).append("</td><td class=\"num\">")
-            .append(count(any.churners())).append("</td>");
+        b.append("<tr><td>").append(swatch(m)).append(esc(ModelStyle.label(m)))
+            .append(m.equals(ReportData.BEST_FEATURE) && any.detail() != null ? " <span class=\"detail\">" + esc(any.detail()) + "</span>" : "")
+            .append("</td>");
         for (String[] col : METRIC_COLUMNS) {
-          Optional<Metric> v = d.metric(c, m, col[0]).filter(x -> x.value() != null);
+          Optional<Metric> v = d.metric(c, m, col[0]).filter(x -> x.value() != null)
+              .filter(x -> !(col[0].equals("top_decile_lift") && m.equals(ReportData.BASE_RATE)));
           String cell = v.map(x -> switch (col[0]) {
-            case "auc" -> num3(x.value()) + (x.hasInterval() ? " (" + num3(x.ciLow()) + DASH + num3(x.ciHigh()) + ")" : "");
-            case "top_decile_lift" -> times(x.value()) + (x.hasInterval() ? " (" + num2(x.ciLow()) + DASH + num2(x.ciHigh()) + ")" : "");
-            case "precision_at_capacity", "recall_at_capacity" -> pct(x.value());
-            default -> num3(x.value());
+            case "auc" -> esc(num3(x.value())) + (x.hasInterval()
+                ? " <span class=\"nowrap\">(" + esc(num3(x.ciLow()) + DASH + num3(x.ciHigh())) + ")</span>" : "");
+            case "top_decile_lift" -> esc(times(x.value())) + (x.hasInterval()
+                ? " <span class=\"nowrap\">(" + esc(num2(x.ciLow()) + DASH + num2(x.ciHigh())) + ")</span>" : "");
+            case "precision_at_capacity", "recall_at_capacity" -> esc(pct(x.value()));
+            default -> esc(num3(x.value()));
           }).orElse(NA);
-          b.append("<td class=\"num\">").append(esc(cell)).append("</td>");
+          b.append("<td class=\"num\">").append(cell).append("</td>");
         }
         b.append("</tr>\n");
       }
+      b.append("</tbody>\n");
     }
-    b.append("</tbody>\n</table>\n</div>\n");
+    b.append("</table>\n");
     d.value(ReportData.CHURN_MODEL, "capacity_accounts").ifPresent(k -> b.append("<p class=\"note\">Capacity: the ")
         .append(count(Math.round(k))).append(" accounts the team can contact per cutoff (the riskiest first).</p>\n"));
+    if (d.models().contains(ReportData.BASE_RATE)) b.append("<p class=\"note\">").append(BASE_RATE_NO_LIFT).append("</p>\n");
     confusion(d).ifPresent(c -> b.append("<p class=\"note\" id=\"confusion\">").append(esc(c)).append("</p>\n"));
     return b.toString();
   }

@@ -52,6 +52,8 @@ final class Svg {
   final int width;
   final int height;
   private final StringBuilder b = new StringBuilder();
+  /** Points on the data drawn so far (along lines every few units, around points, bars and value labels): where a legend must not go. */
+  private final List<double[]> data = new java.util.ArrayList<>();
 
   Svg(String chart, int width, int height, String label) {
     this.width = width;
@@ -70,6 +72,12 @@ final class Svg {
   /** A data line through the points (x, y already in pixels). */
   Svg path(List<double[]> points, String colour, boolean dashed, String tooltip) {
     if (points.isEmpty()) return this;
+    for (int i = 0; i < points.size(); i++) {
+      double[] p = points.get(i);
+      double[] q = points.get(Math.min(i + 1, points.size() - 1));
+      int n = Math.max(1, (int) Math.ceil(Math.hypot(q[0] - p[0], q[1] - p[1]) / 4));
+      for (int k = 0; k < n; k++) data.add(new double[] {p[0] + (q[0] - p[0]) * k / n, p[1] + (q[1] - p[1]) * k / n});
+    }
     StringBuilder d = new StringBuilder();
     for (double[] p : points) d.append(d.length() == 0 ? "M" : " L").append(px(p[0])).append(',').append(px(p[1]));
     b.append("<path class=\"mark series\" d=\"").append(d).append("\" stroke=\"").append(colour).append('"')
@@ -79,6 +87,7 @@ final class Svg {
   }
 
   Svg rect(double x, double y, double w, double h, String fill, String tooltip) {
+    box(x, y, w, h);
     b.append("<rect class=\"mark bar\" x=\"").append(px(x)).append("\" y=\"").append(px(y)).append("\" width=\"")
         .append(px(Math.max(w, 0))).append("\" height=\"").append(px(Math.max(h, 0))).append("\" fill=\"").append(fill)
         .append("\">");
@@ -87,6 +96,7 @@ final class Svg {
   }
 
   Svg circle(double cx, double cy, double r, String fill, String tooltip) {
+    box(cx - r, cy - r, 2 * r, 2 * r);
     b.append("<circle class=\"mark point\" cx=\"").append(px(cx)).append("\" cy=\"").append(px(cy)).append("\" r=\"")
         .append(px(r)).append("\" fill=\"").append(fill).append("\">");
     title(tooltip).append("</circle>\n");
@@ -105,6 +115,10 @@ final class Svg {
 
   /** Text; anchor is start, middle or end; cls one of the page's SVG text classes (tick, label, value, ...). */
   Svg text(double x, double y, String text, String anchor, String cls) {
+    if (cls.startsWith("value")) { // a label of a data point or bar is data too
+      double w = textWidth(text, 11);
+      box(anchor.equals("end") ? x - w : anchor.equals("middle") ? x - w / 2 : x, y - 10, w, 12);
+    }
     b.append("<text class=\"").append(cls).append("\" x=\"").append(px(x)).append("\" y=\"").append(px(y))
         .append("\" text-anchor=\"").append(anchor).append("\">").append(esc(text)).append("</text>\n");
     return this;
@@ -180,6 +194,37 @@ final class Svg {
     return this;
   }
 
+  /** Space between two legend rows. */
+  static final double LEGEND_ROW = 20;
+
+  /**
+   * The keys of a legend in rows no wider than {@code maxWidth} (as many per row as fit, in
+   * order), so that a legend never runs out of its chart; a key wider than that gets a row alone.
+   */
+  static List<List<Key>> legendRows(List<Key> keys, double maxWidth) {
+    List<List<Key>> rows = new java.util.ArrayList<>();
+    List<Key> row = new java.util.ArrayList<>();
+    for (Key k : keys) {
+      List<Key> wider = new java.util.ArrayList<>(row);
+      wider.add(k);
+      // the last key of a row needs no gap after it
+      if (!row.isEmpty() && legendWidth(wider) - 22 > maxWidth) {
+        rows.add(row);
+        row = new java.util.ArrayList<>();
+      }
+      row.add(k);
+    }
+    if (!row.isEmpty()) rows.add(row);
+    return rows;
+  }
+
+  /** A legend wrapped into {@link #legendRows} rows, the first at (x, y), the next {@link #LEGEND_ROW} lower each. */
+  Svg legend(double x, double y, double maxWidth, List<Key> keys) {
+    List<List<Key>> rows = legendRows(keys, maxWidth);
+    for (int i = 0; i < rows.size(); i++) legend(x, y + i * LEGEND_ROW, rows.get(i));
+    return this;
+  }
+
   /** The white, outlined panel behind a stacked legend, so it stays readable over grid lines. */
   Svg legendPanel(double x, double y, double w, double h) {
     b.append("<rect class=\"legend-panel\" x=\"").append(px(x)).append("\" y=\"").append(px(y)).append("\" width=\"")
@@ -190,6 +235,17 @@ final class Svg {
   /** Width a one-row legend needs, so a chart can wrap or shorten it. */
   static double legendWidth(List<Key> keys) {
     return keys.stream().mapToDouble(k -> (k.square() ? 18 : 28) + textWidth(k.label(), 12) + 22).sum();
+  }
+
+  private void box(double x, double y, double w, double h) {
+    for (double fx = 0; fx <= 1; fx += 0.25) {
+      for (double fy = 0; fy <= 1; fy += 0.25) data.add(new double[] {x + w * fx, y + h * fy});
+    }
+  }
+
+  /** How many of the data's points lie in the box (x, y, w, h). */
+  int dataIn(double x, double y, double w, double h) {
+    return (int) data.stream().filter(p -> p[0] >= x && p[0] <= x + w && p[1] >= y && p[1] <= y + h).count();
   }
 
   String end() {

@@ -142,6 +142,44 @@ final class HeadlessChromium implements AutoCloseable {
     return Base64.getDecoder().decode(call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).path("data").asText());
   }
 
+  /**
+   * Lays the page out as for {@code media} ("screen" or "print") in a viewport of this size:
+   * print media at the width of a printed page's content shows the print layout (and its
+   * @media print styles) with the DOM at hand for measuring.
+   */
+  void emulate(String media, int width, int height) throws Exception {
+    call("Emulation.setEmulatedMedia", JSON.createObjectNode().put("media", media));
+    call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width).put("height", height)
+        .put("deviceScaleFactor", 1).put("mobile", false));
+  }
+
+  /**
+   * Prints the page at {@code url} to {@code pdf} the way a reader would from the command line:
+   * a headless Chromium of its own with --print-to-pdf (paper size and margins from the page's
+   * CSS @page, no header and footer lines), with a fresh profile that is deleted afterwards.
+   */
+  static void printToPdf(String binary, String url, Path pdf) throws IOException, InterruptedException {
+    Path profile = Files.createTempDirectory("hs-chromium-print");
+    try {
+      Process p = new ProcessBuilder(binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+          "--disable-component-update", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+          "--user-data-dir=" + profile, "--no-pdf-header-footer", "--print-to-pdf=" + pdf, url)
+          .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+      if (!p.waitFor(TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new IOException("chromium --print-to-pdf did not finish: " + Files.readString(profile.resolve("chromium.log")));
+      }
+      if (p.exitValue() != 0 || !Files.exists(pdf)) {
+        throw new IOException("chromium --print-to-pdf failed (exit " + p.exitValue() + "): " + Files.readString(profile.resolve("chromium.log")));
+      }
+    } finally {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
   /** Uncaught exceptions, console.error / console.assert calls and error log entries, as one line each. */
   List<String> errors() {
     List<String> out = new ArrayList<>();

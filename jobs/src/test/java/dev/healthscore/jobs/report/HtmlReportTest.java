@@ -51,7 +51,7 @@ class HtmlReportTest {
     assertFalse(html.contains("alert('x')"), "unescaped quote");
     String escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;";
     assertTrue(html.contains("lake <code>/lake/" + escaped + "</code>"));                                  // header
-    assertTrue(html.contains("<th>Best single measure (" + escaped + ")</th>"));                             // comparison
+    assertTrue(html.contains("></span>Best single measure (" + escaped + ")</th>"));                         // comparison
     assertEquals(List.of(escaped), ReportCommandTest.textsOfClass(section(html, "signals"), "label"));          // signal label
     assertTrue(html.contains("<dt>" + escaped + "</dt><dd>what " + escaped + " means"));                     // glossary
     assertTrue(html.contains("Model <code>v" + escaped + "</code> (champion)"));
@@ -82,6 +82,38 @@ class HtmlReportTest {
         + "the 95% intervals overlap.", verdict(0.70, 0.65, 0.75, 0.72, 0.68, 0.76));
     assertEquals("The churn model ranks churners somewhat better than the rule-based health score (AUC 0.800 vs 0.700).",
         verdict(0.80, null, null, 0.70, null, null));
+  }
+
+  @Test
+  void verdict_namesTheSingleMeasure_thatOutRanksTheHealthScore() {
+    // below the health score: nothing said
+    assertEquals("The churn model ranks churners somewhat better than the rule-based health score (AUC 0.800 vs 0.700).",
+        verdict(0.80, 0.70, 0.69, null, null, "days_since_last_use (higher = riskier)"));
+    // above it, intervals overlapping; the measure named as evaluate names it
+    assertEquals("The churn model ranks churners somewhat better than the rule-based health score (AUC 0.800 vs 0.700). "
+        + "A single measure on its own, days_since_last_use (higher = riskier), ranks churners better than the rule-based "
+        + "health score (AUC 0.720 vs 0.700; the 95% intervals overlap).",
+        verdict(0.80, 0.70, 0.72, 0.68, 0.76, "days_since_last_use (higher = riskier)"));
+    // above the health score and the churn model too
+    assertEquals("The churn model does not rank churners better than the rule-based health score (AUC 0.690 vs 0.700). "
+        + "A single measure on its own, nps_last (lower = riskier), ranks churners better than the rule-based health score "
+        + "(AUC 0.750 vs 0.700; the 95% intervals overlap), and at least as well as the churn model (AUC 0.690).",
+        verdict(0.69, 0.70, 0.75, 0.71, 0.79, "nps_last (lower = riskier)"));
+    // no churn model evaluated: the single-measure sentence alone
+    ReportData d = new ReportData("/l", Instant.EPOCH, CUTOFF, List.of(CUTOFF),
+        List.of(metric(CUTOFF, "health_score", "auc", 0.70, 0.65, 0.75), new Metric(CUTOFF, "best_feature", null, "auc", 0.78,
+            0.76, 0.80, 1000L, 100L, 90)),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    assertEquals("The best single measure on its own ranks churners better than the rule-based health score "
+        + "(AUC 0.780 vs 0.700; the 95% intervals do not overlap).", HtmlReport.verdict(d).orElseThrow());
+  }
+
+  private static String verdict(double model, double rule, double best, Double bestLo, Double bestHi, String measure) {
+    ReportData d = new ReportData("/l", Instant.EPOCH, CUTOFF, List.of(CUTOFF),
+        List.of(metric(CUTOFF, "churn_model", "auc", model, null, null), metric(CUTOFF, "health_score", "auc", rule, rule - 0.03, rule + 0.03),
+            new Metric(CUTOFF, "best_feature", measure, "auc", best, bestLo, bestHi, 1000L, 100L, 90)),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    return HtmlReport.verdict(d).orElseThrow();
   }
 
   private static String verdict(double a, Double alo, Double ahi, double r, Double rlo, Double rhi) {

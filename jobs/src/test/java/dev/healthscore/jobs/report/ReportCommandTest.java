@@ -56,11 +56,21 @@ class ReportCommandTest {
         + "its riskiest 10% of accounts churned at 3.39\u00d7 the average rate; contacting the riskiest 400 accounts (20.0% of "
         + "accounts) would have reached 96 of 180 churners (53.3%). Over time: AUC 0.78 \u2192 0.81 over 3 cutoffs."), h);
     // model vs rule score: 0.790 > 0.733, so the intervals do not overlap
-    assertTrue(h.contains("The churn model ranks churners clearly better than the rule-based health score (AUC 0.812 vs 0.702; "
-        + "the 95% intervals do not overlap)."), h);
-    assertTrue(h.contains("<tr><th>Churners caught at capacity</th><td>96 of 180</td><td>70 of 180</td>"), h);
-    assertTrue(h.contains("<tr><th>Precision at capacity</th><td>24.0%</td><td>17.5%</td>"), h);
-    assertTrue(h.contains("<th>Best single measure (days_since_last_use)</th>"), h);
+    // ... and the best single measure beats the rule score (0.724 > 0.702), which the verdict says, naming it
+    assertTrue(h.contains("<p class=\"verdict\">The churn model ranks churners clearly better than the rule-based health score "
+        + "(AUC 0.812 vs 0.702; the 95% intervals do not overlap). A single measure on its own, days_since_last_use, ranks "
+        + "churners better than the rule-based health score (AUC 0.724 vs 0.702; the 95% intervals overlap).</p>"), h);
+    // one row per score, in display order; the base rate has no lift (the lake's 1.00 is not shown)
+    assertEquals(List.of("Churn model", "Health score (rules)", "Best single measure (days_since_last_use)", "Base rate (no model)",
+        "Gradient-boosted trees (yardstick)"), rowHeaders(h.substring(h.indexOf("</thead>"))));
+    assertTrue(h.contains("Churn model</th><td class=\"num\">0.812 <span class=\"nowrap\">(95% CI 0.790\u20130.835)</span></td>"
+        + "<td class=\"num\">3.39\u00d7</td><td class=\"num\">96 of 180</td><td class=\"num\">24.0%</td></tr>"), h);
+    assertTrue(h.contains("Health score (rules)</th><td class=\"num\">0.702 <span class=\"nowrap\">(95% CI 0.671\u20130.733)</span></td>"
+        + "<td class=\"num\">2.22\u00d7</td><td class=\"num\">70 of 180</td><td class=\"num\">17.5%</td></tr>"), h);
+    assertTrue(h.contains("Base rate (no model)</th><td class=\"num\">0.500</td><td class=\"num\">\u2013</td>"
+        + "<td class=\"num\">\u2013</td><td class=\"num\">\u2013</td></tr>"), h);
+    assertTrue(h.contains("<p class=\"note\">" + HtmlReport.BASE_RATE_NO_LIFT + "</p>"), h);
+    assertFalse(h.contains("1.00\u00d7"), h);
   }
 
   @Test
@@ -80,25 +90,34 @@ class ReportCommandTest {
 
   @Test
   void charts_drawTheFixtureValues() {
-    // trend: 4 models x 3 cutoffs points + the GBT yardstick at the latest; 3 models with CIs + GBT -> 10 error bars
+    // trend: 4 models x 3 cutoffs points + the GBT yardstick at the latest; 3 models with CIs + GBT -> 10 error bars;
+    // drawn twice, wide for the screen and narrow for paper
     String trend = section(html, "trend");
-    assertEquals(13, count(trend, "<circle class=\"mark point\""));
-    assertEquals(10, count(trend, "<path class=\"mark ci\""));
+    assertEquals(List.of("trend", "trend-narrow"), attributesOf(trend, "svg", "data-chart"));
+    assertEquals(List.of("0 0 1080 340", "0 0 700 360"), attributesOf(trend, "svg", "viewBox")); // 5 keys: 2 legend rows on paper
+    assertEquals(2 * 13, count(trend, "<circle class=\"mark point\""));
+    assertEquals(2 * 10, count(trend, "<path class=\"mark ci\""));
     assertTrue(trend.contains("Gradient-boosted trees (yardstick)"), "the GBT is named in words");
     assertTrue(trend.contains("<title>Churn model, 2024-09-30: AUC 0.812 (95% CI 0.790\u20130.835), 2,000 accounts, 180 churners</title>"));
     // ROC legend carries each model's AUC
     assertTrue(section(html, "roc").contains("Churn model \u2013 AUC 0.812"));
     assertTrue(section(html, "roc").contains("Health score (rules) \u2013 AUC 0.702"));
-    // gains: 10 deciles per model, the capacity line at 400 accounts
+    assertTrue(section(html, "roc").contains("Best single measure \u2013 AUC 0.724"));
+    assertTrue(section(html, "roc").contains("Gradient-boosted trees (yardstick) \u2013 AUC 0.806"));
+    // gains: 10 deciles per model (the base rate's left out), the capacity line at 400 accounts
     String gains = section(html, "gains");
-    assertEquals(20, count(gains, "<circle class=\"mark point\""));
+    assertEquals(40, count(gains, "<circle class=\"mark point\""));
     assertTrue(gains.contains("capacity: 400 accounts"));
     assertTrue(gains.contains("<title>Churn model: top 20% of accounts (400) reach 53.3% of churners (96)</title>"));
-    // lift: 2 models x 10 bars; decile 1 labels 61/200 / 0.09 = 3.39x and 40/200 / 0.09 = 2.22x
+    // lift: 4 models x 10 bars (no base rate); decile 1 labels 61/200 / 0.09 = 3.39x, 40/200 / 0.09 = 2.22x, 47 -> 2.61x,
+    // 60 -> 3.33x; four keys too wide for one row of the half-width chart: one row each, the plot pushed down by 3 rows
     String lift = section(html, "lift");
-    assertEquals(20, count(lift, "<rect class=\"mark bar\""));
-    assertEquals(List.of("Churn model \u2013 top decile 3.39\u00d7", "Health score (rules) \u2013 top decile 2.22\u00d7"),
+    assertEquals(40, count(lift, "<rect class=\"mark bar\""));
+    assertEquals(List.of("Churn model \u2013 top decile 3.39\u00d7", "Health score (rules) \u2013 top decile 2.22\u00d7",
+        "Best single measure \u2013 top decile 2.61\u00d7", "Gradient-boosted trees (yardstick) \u2013 top decile 3.33\u00d7"),
         textsOfClass(lift, "legend-label"));
+    assertTrue(lift.contains("viewBox=\"0 0 540 480\""), lift);
+    assertEquals(List.of("23.0", "43.0", "63.0", "83.0"), attributesOf(lift, "text class=\"legend-label\"", "y"));
     // calibration: the 7 non-empty bins only (NaN / null bins skipped), ECE in words
     String cal = section(html, "calibration");
     assertEquals(7, count(cal, "<circle class=\"mark point\""));
@@ -126,17 +145,26 @@ class ReportCommandTest {
   @Test
   void metricsTable_perCutoffAndModel() {
     String m = section(html, "metrics");
-    // newest cutoff first; the latest cutoff's rows are highlighted
-    assertTrue(m.indexOf("class=\"cutoff\">2024-09-30</td>") < m.indexOf("class=\"cutoff\">2024-03-31</td>"));
-    assertEquals(5, count(m, "<tr class=\"latest")); // with the GBT yardstick, evaluated at the latest cutoff only
-    assertEquals(2, count(m, "<td rowspan=\"4\" class=\"cutoff\">"));
-    assertEquals(1, count(m, "<td rowspan=\"5\" class=\"cutoff\">"));
-    assertTrue(m.contains("Churn model</td><td class=\"num\">2,000</td><td class=\"num\">180</td>"
-        + "<td class=\"num\">0.812 (0.790\u20130.835)</td><td class=\"num\">0.412</td><td class=\"num\">0.251</td>"
-        + "<td class=\"num\">0.071</td><td class=\"num\">0.018</td><td class=\"num\">3.39\u00d7 (2.95\u20133.80)</td>"
+    // a block per cutoff, newest first, headed by its accounts and churners; the latest one highlighted
+    assertEquals(List.of("<tbody class=\"latest\">\n<tr class=\"cutoff\"><th colspan=\"9\">Cutoff 2024-09-30 <span class=\"detail\">"
+            + "2,000 accounts, 180 churners \u2013 the cutoff of this report</span></th></tr>",
+        "<tbody>\n<tr class=\"cutoff\"><th colspan=\"9\">Cutoff 2024-06-30 <span class=\"detail\">1,930 accounts, 171 churners</span></th></tr>",
+        "<tbody>\n<tr class=\"cutoff\"><th colspan=\"9\">Cutoff 2024-03-31 <span class=\"detail\">1,850 accounts, 160 churners</span></th></tr>"),
+        Pattern.compile("<tbody[^>]*>\n<tr class=\"cutoff\">.*</tr>").matcher(m).results().map(r -> r.group()).toList());
+    String latest = m.substring(m.indexOf("<tbody class=\"latest\">"), m.indexOf("</tbody>"));
+    assertEquals(5, count(latest, "<tr><td>")); // with the GBT yardstick, evaluated at the latest cutoff only
+    // model + 8 metrics: no cutoff, accounts or churners columns
+    assertEquals(9, Pattern.compile("<th[ >]").matcher(m.substring(0, m.indexOf("</thead>"))).results().count());
+    assertTrue(latest.contains("Churn model</td><td class=\"num\">0.812 <span class=\"nowrap\">(0.790\u20130.835)</span></td>"
+        + "<td class=\"num\">0.412</td><td class=\"num\">0.251</td><td class=\"num\">0.071</td><td class=\"num\">0.018</td>"
+        + "<td class=\"num\">3.39\u00d7 <span class=\"nowrap\">(2.95\u20133.80)</span></td>"
         + "<td class=\"num\">24.0%</td><td class=\"num\">53.3%</td></tr>"), m);
-    assertTrue(m.contains("Base rate (no model)</td><td class=\"num\">1,850</td><td class=\"num\">160</td>"
-        + "<td class=\"num\">0.500</td><td class=\"num\">\u2013</td><td class=\"num\">0.305</td>"), m);
+    // the base rate: no lift, though the lake has one (1.00)
+    assertTrue(latest.contains("Base rate (no model)</td><td class=\"num\">0.500</td><td class=\"num\">\u2013</td>"
+        + "<td class=\"num\">0.305</td><td class=\"num\">\u2013</td><td class=\"num\">\u2013</td><td class=\"num\">\u2013</td>"
+        + "<td class=\"num\">\u2013</td><td class=\"num\">\u2013</td></tr>"), m);
+    assertFalse(m.contains("1.00\u00d7"), m);
+    assertTrue(m.contains("<p class=\"note\">" + HtmlReport.BASE_RATE_NO_LIFT + "</p>"), m);
     assertTrue(m.contains("At the high-risk cut-off (churn probability \u2265 0.300) on 2024-09-30 the model flagged 150 accounts: "
         + "60 churned and 90 stayed (false alarms); it missed 120 churners."), m);
   }
@@ -161,7 +189,7 @@ class ReportCommandTest {
     String h = section(earlier, "headline");
     assertTrue(h.contains("0.795 (95% CI 0.770\u20130.821)"), h);
     assertTrue(h.contains("AUC 0.78 \u2192 0.80 over 2 cutoffs"), h);
-    assertEquals(8, count(section(earlier, "trend"), "<circle class=\"mark point\""));
+    assertEquals(2 * 8, count(section(earlier, "trend"), "<circle class=\"mark point\""));
     assertFalse(earlier.contains("2024-09-30</td>"));
     // the fixture has ROC, gains, ... for the latest cutoff only
     assertTrue(section(earlier, "roc").contains("Not available: model_roc has no rows for cutoff 2024-06-30."));
@@ -192,7 +220,7 @@ class ReportCommandTest {
     assertTrue(section(minimal, "bands").contains("Not available: the lake has no model_band_rates table."));
     assertTrue(section(minimal, "signals").contains("Not available: the lake has no churn_models table."));
     assertTrue(section(minimal, "quality").contains("Not available: the lake has no runs table."));
-    assertTrue(section(minimal, "metrics").contains("0.812 (0.790\u20130.835)"));
+    assertTrue(section(minimal, "metrics").contains("0.812 <span class=\"nowrap\">(0.790\u20130.835)</span>"));
   }
 
   @Test
@@ -203,6 +231,22 @@ class ReportCommandTest {
     assertEquals(2, r.exitCode());
     assertEquals("healthscore report: lake " + empty + " has no model_evaluation table: run evaluate first", r.stderr());
     assertFalse(Files.exists(out));
+  }
+
+  /** The texts of the row headers (tbody th) of a table, swatches left out. */
+  static List<String> rowHeaders(String html) {
+    Matcher m = Pattern.compile("<tr><th>(?:<span class=\"swatch\"[^>]*></span>)?([^<]*)</th>").matcher(html);
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) out.add(m.group(1));
+    return out;
+  }
+
+  /** One attribute of every element whose opening tag starts with {@code start}, in document order. */
+  static List<String> attributesOf(String html, String start, String attribute) {
+    Matcher m = Pattern.compile("<" + Pattern.quote(start) + "[^>]*? " + attribute + "=\"([^\"]*)\"").matcher(html);
+    List<String> out = new java.util.ArrayList<>();
+    while (m.find()) out.add(m.group(1));
+    return out;
   }
 
   static int count(String s, String what) {

@@ -17,7 +17,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A hand-made lake with the evaluation tables of EVAL_TABLES.md: three cutoffs, 2,000 accounts
  * and 180 churners at the latest (2024-09-30), gains / ROC / calibration / bands at the latest
- * cutoff only, a model registry, and two runs with their quarantine rows. The numbers are
+ * cutoff only, a model registry, and two runs with their quarantine rows. As in a real lake,
+ * every model evaluate scores has gains and ROC rows (the base rate's gains included), and at
+ * the latest cutoff the best single measure out-ranks the rule-based health score. The numbers are
  * chosen to be consistent (deciles sum to the churners, bands to the accounts) so that the
  * values the report prints can be checked by hand.
  */
@@ -31,6 +33,20 @@ final class ReportFixtureLake {
   /** Churners per risk decile of 200 accounts each (decile 1 = riskiest); both sum to 180. */
   static final long[] MODEL_DECILES = {61, 35, 22, 17, 13, 10, 8, 6, 5, 3};
   static final long[] HEALTH_DECILES = {40, 30, 25, 20, 18, 15, 12, 9, 7, 4};
+  static final long[] BEST_FEATURE_DECILES = {47, 33, 24, 19, 16, 13, 10, 8, 6, 4};
+  static final long[] GBT_DECILES = {60, 36, 23, 17, 13, 10, 8, 6, 4, 3};
+  /** A constant score: every decile churns at the average rate. */
+  static final long[] BASE_RATE_DECILES = {18, 18, 18, 18, 18, 18, 18, 18, 18, 18};
+  /** The models with gains (and, but for the base rate, ROC) rows, and their churners per decile. */
+  static final Map<String, long[]> DECILES = new LinkedHashMap<>();
+
+  static {
+    DECILES.put("churn_model", MODEL_DECILES);
+    DECILES.put("health_score", HEALTH_DECILES);
+    DECILES.put("best_feature", BEST_FEATURE_DECILES);
+    DECILES.put("gbt_reference", GBT_DECILES);
+    DECILES.put("base_rate", BASE_RATE_DECILES);
+  }
 
   static final StructType EVALUATION = new StructType()
       .add("cutoff_date", "date").add("model", "string").add("model_detail", "string").add("metric", "string")
@@ -122,7 +138,10 @@ final class ReportFixtureLake {
       String version = "cm-" + c;
       rows.add(metric(c, "churn_model", version, "auc", modelAuc[i][0], modelAuc[i][1], modelAuc[i][2], a, n));
       rows.add(metric(c, "health_score", "default", "auc", ruleAuc[i][0], ruleAuc[i][1], ruleAuc[i][2], a, n));
-      rows.add(metric(c, "best_feature", "days_since_last_use", "auc", 0.655 + 0.005 * i, 0.62, 0.69 + 0.005 * i, a, n));
+      // at the latest cutoff the best single measure out-ranks the health score (0.724 vs 0.702, intervals overlapping)
+      rows.add(i == CUTOFFS.length - 1
+          ? metric(c, "best_feature", "days_since_last_use", "auc", 0.724, 0.690, 0.757, a, n)
+          : metric(c, "best_feature", "days_since_last_use", "auc", 0.655 + 0.005 * i, 0.62, 0.69 + 0.005 * i, a, n));
       rows.add(metric(c, "base_rate", null, "auc", 0.5, null, null, a, n));
       rows.add(metric(c, "churn_model", version, "average_precision", 0.38 + 0.016 * i, null, null, a, n));
       rows.add(metric(c, "health_score", "default", "average_precision", 0.27, null, null, a, n));
@@ -137,6 +156,10 @@ final class ReportFixtureLake {
     String v = "cm-" + c;
     rows.add(metric(c, "churn_model", v, "top_decile_lift", 3.39, 2.95, 3.80, ACCOUNTS, CHURNERS));
     rows.add(metric(c, "health_score", "default", "top_decile_lift", 2.22, 1.81, 2.64, ACCOUNTS, CHURNERS));
+    rows.add(metric(c, "best_feature", "days_since_last_use", "top_decile_lift", 2.61, 2.20, 3.02, ACCOUNTS, CHURNERS));
+    rows.add(metric(c, "gbt_reference", "maxDepth=5 stepSize=0.1 trees=120", "top_decile_lift", 3.33, 2.90, 3.75, ACCOUNTS, CHURNERS));
+    // a constant score's "lift" (ties ranked in table order): the report must not show it
+    rows.add(metric(c, "base_rate", null, "top_decile_lift", 1.0, null, null, ACCOUNTS, CHURNERS));
     // the GBT yardstick, evaluated at the latest cutoff only (evaluation.reference_gbt: latest)
     rows.add(metric(c, "gbt_reference", "maxDepth=5 stepSize=0.1 trees=120", "auc", 0.806, 0.783, 0.829, ACCOUNTS, CHURNERS));
     for (String m : List.of("churn_model", "health_score")) {
@@ -169,8 +192,9 @@ final class ReportFixtureLake {
 
   private static List<Row> gains() {
     List<Row> rows = new ArrayList<>();
-    for (String model : List.of("churn_model", "health_score")) {
-      long[] churners = model.equals("churn_model") ? MODEL_DECILES : HEALTH_DECILES;
+    for (var e : DECILES.entrySet()) {
+      String model = e.getKey();
+      long[] churners = e.getValue();
       long cumAccounts = 0;
       long cumChurners = 0;
       double base = (double) CHURNERS / ACCOUNTS;
@@ -189,8 +213,10 @@ final class ReportFixtureLake {
   /** ROC points at the decile boundaries of the gains: tpr = churners reached / 180, fpr = stayers flagged / 1,820. */
   private static List<Row> roc() {
     List<Row> rows = new ArrayList<>();
-    for (String model : List.of("churn_model", "health_score")) {
-      long[] churners = model.equals("churn_model") ? MODEL_DECILES : HEALTH_DECILES;
+    for (var e : DECILES.entrySet()) {
+      String model = e.getKey();
+      long[] churners = e.getValue();
+      if (model.equals("base_rate")) continue; // a constant score's ROC is the diagonal
       rows.add(RowFactory.create(Date.valueOf(LATEST), model, 0, 0.0, 0.0, 1.0));
       long cum = 0;
       for (int d = 1; d <= 10; d++) {
