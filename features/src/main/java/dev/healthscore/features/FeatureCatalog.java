@@ -149,15 +149,58 @@ public final class FeatureCatalog {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(where + ": unknown agg '" + n.path("agg").asText() + "' (known: count, count_distinct, sum, mean, median, max, min, last, days_since_last)");
     }
-    Column input = n.hasNonNull("column") ? functions.expr(n.get("column").asText()) : null;
+    Set<String> known = Set.of("name", "source", "agg", "column", "where", "window_days", "family", "description", "if_none");
+    for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        throw new ConfigException(where + ": unknown key '" + key + "' (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+      }
+    }
+    Column input = n.hasNonNull("column") ? expression(n, "column", table, where) : null;
     if (input == null && agg != COUNT && agg != DAYS_SINCE_LAST) throw new ConfigException(where + ": agg " + agg.name().toLowerCase(Locale.ROOT) + " needs 'column'");
     int window = n.path("window_days").asInt(0);
     if (window <= 0) throw new ConfigException(where + ": window_days must be a positive number of days");
     Feature f = Feature.of(name, n.path("family").asText("custom"), table, agg, input, window, n.path("description").asText(name));
-    if (n.hasNonNull("where")) f = f.where(functions.expr(n.get("where").asText()));
+    if (n.hasNonNull("where")) f = f.where(expression(n, "where", table, where));
     if (n.has("if_none")) f = f.ifNone(n.get("if_none").isNull() ? null : n.get("if_none").asDouble());
     if (agg == DAYS_SINCE_LAST && !n.has("if_none")) f = f.ifNone((double) window);
     return f;
+  }
+
+  /**
+   * A SQL expression of a custom feature, parsed now (before Spark starts) and checked to name
+   * only columns of its source table, so a typo fails in a second with the key that has it.
+   */
+  private static Column expression(JsonNode n, String key, TableSpec table, String where) {
+    String sql = n.get(key).asText();
+    org.apache.spark.sql.catalyst.expressions.Expression parsed;
+    try {
+      parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(sql);
+    } catch (RuntimeException e) {
+      String msg = String.valueOf(e.getMessage());
+      throw new ConfigException(where + "." + key + ": not a SQL expression: " + sql + " (" + msg.lines().findFirst().orElse("").trim() + ")");
+    }
+    Set<String> columns = new java.util.HashSet<>();
+    table.columns().forEach(c -> columns.add(c.name().toLowerCase(Locale.ROOT)));
+    for (String name : attributes(parsed)) {
+      if (!columns.contains(name.toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(where + "." + key + ": column '" + name + "' is not a column of " + table.name()
+            + " (its columns: " + String.join(", ", table.columns().stream().map(c -> c.name()).toList()) + ")");
+      }
+    }
+    return functions.expr(sql);
+  }
+
+  /** Column names an unresolved expression refers to (the first part of each name). */
+  private static List<String> attributes(org.apache.spark.sql.catalyst.expressions.Expression e) {
+    List<String> out = new ArrayList<>();
+    if (e instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute a) {
+      out.add(scala.jdk.javaapi.CollectionConverters.asJava(a.nameParts()).get(0));
+    }
+    for (org.apache.spark.sql.catalyst.expressions.Expression child : scala.jdk.javaapi.CollectionConverters.asJava(e.children())) {
+      out.addAll(attributes(child));
+    }
+    return out;
   }
 
   private static String text(JsonNode n, String field, String where) {

@@ -51,13 +51,18 @@ public final class HealthscoreConfig {
   }
 
   public static HealthscoreConfig fromYaml(String yaml, String source) {
+    return defaults().merged(yaml, source);
+  }
+
+  /** This configuration with {@code yaml} laid over it key by key (see the class comment). */
+  public HealthscoreConfig merged(String yaml, String source) {
     JsonNode user;
     try {
       user = YAML.readTree(yaml);
     } catch (IOException e) {
       throw new ConfigException("config " + source + ": not valid YAML (" + firstLine(e.getMessage()) + ")");
     }
-    ObjectNode merged = defaults().root.deepCopy();
+    ObjectNode merged = root.deepCopy();
     if (user != null && !user.isNull() && !user.isMissingNode()) {
       if (!user.isObject()) throw new ConfigException("config " + source + ": top level must be a mapping of sections " + SECTIONS);
       for (Iterator<String> it = user.fieldNames(); it.hasNext(); ) {

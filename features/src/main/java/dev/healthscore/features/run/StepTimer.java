@@ -25,7 +25,14 @@ public final class StepTimer {
   public <T> T step(String name, Supplier<T> body) {
     log("%s: %s ...", command, name);
     long t0 = System.nanoTime();
-    T result = body.get();
+    String key = command + ": " + name;
+    ACTIVE.put(key, t0);
+    T result;
+    try {
+      result = body.get();
+    } finally {
+      ACTIVE.remove(key, t0);
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     synchronized (timings) {
       timings.merge(name, took, Duration::plus);
@@ -39,6 +46,16 @@ public final class StepTimer {
       body.run();
       return null;
     });
+  }
+
+  /** Steps running now in this JVM ("command: step" → start in System.nanoTime), for progress lines. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Long> ACTIVE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The most recently started step still running, with how long it has run; null when none. */
+  public static Map.Entry<String, Duration> latestActive() {
+    long now = System.nanoTime();
+    return ACTIVE.entrySet().stream().max(Map.Entry.comparingByValue())
+        .map(e -> Map.entry(e.getKey(), Duration.ofNanos(now - e.getValue()))).orElse(null);
   }
 
   public Map<String, Duration> timings() {

@@ -36,8 +36,10 @@ import picocli.CommandLine.Option;
 public class DemoCommand extends SparkCommand {
   @Option(names = "--out", defaultValue = "demo", paramLabel = "DIR", description = "where to put warehouse, lake and report (default ${DEFAULT-VALUE})")
   Path out;
-  @Option(names = "--accounts", defaultValue = "2000", description = "accounts in the sample world (default ${DEFAULT-VALUE})") int accounts;
-  @Option(names = "--months", defaultValue = "30", description = "months of history (default ${DEFAULT-VALUE})") int months;
+  @Option(names = "--accounts", description = "Accounts in the sample world (default 500; 2000 with --full).") Integer accounts;
+  @Option(names = "--months", description = "Months of history, at least 24 (default 24; 30 with --full).") Integer months;
+  @Option(names = "--full", description = "The bigger run: 2000 accounts over 30 months, the built-in grid and six backtests "
+      + "(about 25 minutes on 2 cores instead of a few).") boolean full;
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})") long seed;
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in)") Path configFile;
 
@@ -48,14 +50,40 @@ public class DemoCommand extends SparkCommand {
   private EvaluationConfig evaluation;
   private GeneratorOptions world;
 
+  /**
+   * A first look in a few minutes: fewer backtests and a smaller regularization grid than the
+   * built-in defaults (--full keeps those); a --config file still wins over these.
+   */
+  static final String QUICK = """
+      model:
+        reg_params: [0.001, 0.01]
+        elastic_net_params: [0.0]
+      evaluation:
+        cutoffs: 3
+        bootstrap_resamples: 300
+      """;
+
   @Override
   protected String name() {
     return "demo";
   }
 
+  private static String readConfig(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new dev.healthscore.features.config.ConfigException("config " + file + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+
   @Override
   protected void prepare() {
-    config = HealthscoreConfig.load(configFile);
+    out = Path.of(Arguments.absolute(out.toString()));
+    Arguments.writableDirectory("--out", out.toString());
+    if (accounts == null) accounts = full ? 2000 : 500;
+    if (months == null) months = full ? 30 : 24;
+    HealthscoreConfig base = full ? HealthscoreConfig.defaults() : HealthscoreConfig.defaults().merged(QUICK, "demo (quick)");
+    config = configFile == null ? base : base.merged(readConfig(configFile), configFile.toString());
     nightly = NightlyJob.Settings.from(config, false);
     scorecard = nightly.scorecard();
     model = nightly.model();
@@ -115,7 +143,11 @@ public class DemoCommand extends SparkCommand {
     if (latest.aucWithCi().containsKey(ModelScores.GBT_REFERENCE)) {
       StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelScores.GBT_REFERENCE));
     }
-    StepTimer.log("  next: query %s/account_health (Spark, delta-rs, DuckDB...), or see README 'SQL access'", lake);
+    StepTimer.log("next:");
+    StepTimer.log("  open the report       %s", report.toAbsolutePath());
+    StepTimer.log("  query it with SQL     bin/healthscore sql-server --lake %s   (JDBC/ODBC on port 10000; docs/sql.md)", lake);
+    StepTimer.log("  read it in Python     deltalake.DeltaTable('%s/account_health').to_pandas()   (docs/readers.md)", lake);
+    StepTimer.log("  notebooks             notebooks/ (docs/notebooks.md); runs and failures: docs/runs.md");
   }
 
   private NightlyJob.Result nightly(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {

@@ -30,8 +30,8 @@ public class EvaluateCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
-    options.check();
     config = options.loadConfig();
+    options.check();
     model = ChurnModelConfig.from(config);
     scorecard = ScorecardConfig.from(config);
     evaluation = EvaluationConfig.from(config);

@@ -15,8 +15,8 @@ public class FeaturesCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
-    options.check();
     config = options.loadConfig();
+    options.check();
   }
 
   @Override

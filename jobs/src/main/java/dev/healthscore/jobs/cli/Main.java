@@ -73,7 +73,7 @@ public final class Main implements Runnable {
     int code = ExitCodes.of(e);
     String details = writeDetails(e);
     err.println("healthscore " + cmd.getCommandName() + ": " + ExitCodes.message(e)
-        + (details != null ? " (details: " + details + ")" : ""));
+        + (details != null && code != ExitCodes.BAD_INPUT ? " (details: " + details + ")" : ""));
     if (System.getenv("HEALTHSCORE_DEBUG") != null) e.printStackTrace(err);
     err.flush();
     return code;

@@ -26,8 +26,8 @@ public class NightlyCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
-    options.check();
     config = options.loadConfig();
+    options.check();
     settings = NightlyJob.Settings.from(config, skipGate);
   }
 

@@ -2,6 +2,7 @@ package dev.healthscore.jobs.cli;
 
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.spark.SparkSessions;
+import dev.healthscore.jobs.run.Progress;
 import dev.healthscore.jobs.run.RecordedRun;
 import dev.healthscore.jobs.run.RunContext;
 import java.util.concurrent.Callable;
@@ -29,6 +30,7 @@ public abstract class SparkCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.getOrCreate("healthscore " + name());
     StepTimer.log("%s: Spark %s, master %s, started in %.1fs", name(), spark.version(),
         spark.sparkContext().master(), (System.nanoTime() - t0) / 1e9);
+    Progress.start(spark);
     run(spark);
     return 0;
   }

@@ -27,8 +27,8 @@ public class TrainCommand extends SparkCommand {
 
   @Override
   protected void prepare() {
-    options.check();
     config = options.loadConfig();
+    options.check();
     model = ChurnModelConfig.from(config);
   }
 

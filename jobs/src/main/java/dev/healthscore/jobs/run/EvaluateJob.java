@@ -65,9 +65,10 @@ public final class EvaluateJob {
 
     EvaluationTables tables = new EvaluationTables(ctx);
     List<CutoffSummary> summaries = new ArrayList<>();
-    for (LocalDate c : cutoffs) {
+    for (int i = 0; i < cutoffs.size(); i++) {
+      LocalDate c = cutoffs.get(i);
       boolean gbt = eval.referenceGbt().equals("all") || (eval.referenceGbt().equals("latest") && c.equals(cutoffs.get(cutoffs.size() - 1)));
-      CutoffEvaluation.Result r = timer.step("backtest cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt));
+      CutoffEvaluation.Result r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt));
       tables.add(r);
       summaries.add(summary(c, r));
     }

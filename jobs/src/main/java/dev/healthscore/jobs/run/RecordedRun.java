@@ -112,7 +112,12 @@ public final class RecordedRun {
     }
     RunLedger ledger = new RunLedger(ctx.lake());
     Row row = ledger.startRow(ctx, request.leaseKey(), request.arguments(), request.skipGate(), lease);
-    ctx.timer().step("take the lease on '" + request.leaseKey() + "'", () -> acquire(ctx, ledger, request, row));
+    try {
+      ctx.timer().step("take the lease on '" + request.leaseKey() + "'", () -> acquire(ctx, ledger, request, row));
+    } catch (ExitCodes.DateHeld e) { // the attempt is recorded too: a scheduler's retries are all in runs
+      ledger.finish(RunLedger.endRow(row, RunLedger.FAILED, e.exitCode(), e.getMessage(), null, null, null, null, null, List.of()));
+      throw e;
+    }
     StepTimer.log("%s: run %s holds '%s' (host %s, pid %d); recorded in %s", ctx.command(), ctx.runId(), request.leaseKey(),
         ledger.host(), ProcessHandle.current().pid(), ctx.lake().path(LakeTables.RUNS));
     FaultInjection.after("lease");
