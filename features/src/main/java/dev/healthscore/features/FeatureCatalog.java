@@ -176,7 +176,7 @@ public final class FeatureCatalog {
     org.apache.spark.sql.catalyst.expressions.Expression parsed;
     try {
       parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(sql);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's ParseException is checked in Java terms
       String msg = String.valueOf(e.getMessage());
       throw new ConfigException(where + "." + key + ": not a SQL expression: " + sql + " (" + msg.lines().findFirst().orElse("").trim() + ")");
     }

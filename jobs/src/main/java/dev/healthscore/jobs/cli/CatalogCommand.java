@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "catalog", mixinStandardHelpOptions = true,
-    description = {"Register the lake's Delta tables in the Hive metastore for SQL access.",
+    description = {"Registers the lake's Delta tables in the Hive metastore for SQL access.",
         "Each becomes the external table <database>.<table> at its location, with its",
         "comments; plus the view account_health_latest. Re-running updates the catalog",
         "and drops tables no longer in the lake. Metastore: embedded Derby in",

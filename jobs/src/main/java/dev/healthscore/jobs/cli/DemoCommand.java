@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
  * what healthscore does, in one Spark session.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Generate a sample world, run nightly for a few dates, train the churn model (twice: the",
-        "second challenges the first), evaluate it with backtests and write the accuracy report;",
-        "then print where everything is and the headline numbers."})
+    description = {"Generates a sample world, runs nightly for a few dates, trains the churn model twice (the second "
+        + "challenges the first), evaluates it with backtests and writes the accuracy report.",
+        "Then prints where everything is and the headline numbers. A first look takes a few minutes on 2 cores; "
+            + "--full makes the bigger run."})
 public class DemoCommand extends SparkCommand {
   @Option(names = "--out", defaultValue = "demo", paramLabel = "DIR", description = "where to put warehouse, lake and report (default ${DEFAULT-VALUE})")
   Path out;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Write a realistic sample warehouse (every contract table, Parquet) with hidden account",
-        "health driving usage, support, finance, engagement, NPS, CSM scores and churn. Same seed, same rows."})
+    description = {"Writes a realistic sample warehouse (every contract table, Parquet) in which a hidden account health "
+        + "drives usage, support, finance, engagement, NPS, CSM scores and churn.",
+        "The same options give the same rows."})
 public class GenerateCommand extends SparkCommand {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "warehouse root to write") String out;
   @Option(names = "--accounts", defaultValue = "2000", description = "number of accounts (default ${DEFAULT-VALUE})") int accounts;

@@ -10,11 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Write the leadership accuracy report: one self-contained HTML file",
-        "(no scripts, nothing fetched) with AUC over time, ROC, gains, lift,",
-        "calibration, churn rate per band, the model's strongest churn signals,",
-        "all metrics per cutoff and the latest run's data quality.",
-        "Reads the tables that `evaluate` writes."})
+    description = {"Writes the leadership accuracy report from the tables that evaluate writes: one self-contained HTML file.",
+        "It has AUC over time, ROC, gains, lift, calibration, churn rate per band, the model's strongest churn signals, "
+            + "all metrics per cutoff and the latest run's data quality (no scripts, nothing fetched)."})
 public class ReportCommand extends SparkCommand {
   @Option(names = "--lake", required = true, paramLabel = "DIR", description = "lake root holding the evaluation tables") String lake;
   @Option(names = "--out", required = true, paramLabel = "FILE.html", description = "HTML file to write (parent directories are created)") Path out;

@@ -7,10 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sql-server", mixinStandardHelpOptions = true,
-    description = {"Serve the catalog over JDBC/ODBC (Spark Thrift Server, HiveServer2",
-        "protocol) until Ctrl-C or SIGTERM. With --lake, registers the lake's tables",
-        "at start and again when the lake changes.",
-        "JDBC URL: jdbc:hive2://HOST:PORT/DATABASE"})
+    description = {"Serves the catalog over JDBC/ODBC (Spark Thrift Server, HiveServer2 protocol) until Ctrl-C or SIGTERM.",
+        "With --lake, it registers the lake's tables at start and again when the lake changes. "
+            + "JDBC URL: jdbc:hive2://HOST:PORT/DATABASE"})
 public class SqlServerCommand extends SparkCommand {
   @Option(names = "--lake", paramLabel = "DIR", description = "lake to register and serve (default: serve the catalog as it is)")
   String lake;

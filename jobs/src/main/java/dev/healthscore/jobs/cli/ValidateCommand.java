@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Check that a warehouse has every required table and column with a readable type (no data is read).",
-        "With --rows, also count the rows that break each contract rule (one scan per table; writes nothing)."})
+    description = {"Checks that a warehouse has every required table and column with a readable type (no data is read).",
+        "With --rows, it also counts the rows that break each contract rule (one scan per table; writes nothing)."})
 public class ValidateCommand extends SparkCommand {
   @Option(names = "--warehouse", required = true, paramLabel = "DIR") String warehouse;
   @Option(names = "--rows", description = "also count rule breaches per table") boolean rows;

@@ -136,13 +136,29 @@ public final class LakeCatalog {
         // SCHEMA EVOLUTION: queries follow columns added to account_health later; it is
         // re-created when account_health changes so that its catalog columns follow too
         s.sql("CREATE OR REPLACE VIEW " + view + " COMMENT "
-            + quote("account_health rows of the latest as_of_date: the current health of every account active then")
-            + " WITH SCHEMA EVOLUTION AS SELECT * FROM " + health
-            + " WHERE " + Lake.AS_OF + " = (SELECT max(" + Lake.AS_OF + ") FROM " + health + ")");
+            + quote("account_health rows of the latest as_of_date whose nightly run succeeded: the current health of every "
+                + "account active then")
+            + " WITH SCHEMA EVOLUTION AS SELECT * FROM " + health + latestPublished(db, lakeTables));
       }
       entries.add(new Entry(LATEST_VIEW, true, null, s.table(view).count(), change));
     }
     return new Result(db, List.copyOf(entries), List.copyOf(dropped));
+  }
+
+  /**
+   * The latest date whose nightly run is recorded as succeeded in {@code runs}, and only that
+   * run's rows (docs/runs.md): a run still publishing, or one that died, is never "latest".
+   * Rows of runs from before the ledger had no status and count as succeeded. A lake without
+   * {@code runs} falls back to the latest date of account_health.
+   */
+  private static String latestPublished(String db, List<String> lakeTables) {
+    if (!lakeTables.contains(LakeTables.RUNS)) {
+      return " WHERE " + Lake.AS_OF + " = (SELECT max(" + Lake.AS_OF + ") FROM " + db + "." + LakeTables.ACCOUNT_HEALTH + ")";
+    }
+    String published = "SELECT run_id, " + Lake.AS_OF + " FROM " + db + "." + LakeTables.RUNS
+        + " WHERE command = 'nightly' AND (status IS NULL OR status = 'succeeded')";
+    return " WHERE " + Lake.AS_OF + " = (SELECT max(" + Lake.AS_OF + ") FROM (" + published + "))"
+        + " AND run_id IN (SELECT run_id FROM (" + published + "))";
   }
 
   /** Top-level column names, types and comments: what a catalog entry must agree on with the Delta log. */

@@ -83,6 +83,15 @@ public final class RunLedger {
     this.lake = new Lake(session, lake.root());
   }
 
+  /**
+   * Delta finds its session through SparkSession.active: the heartbeat thread and the
+   * shutdown hook that record the run have none of their own.
+   */
+  private Lake lake() {
+    org.apache.spark.sql.SparkSession.setActiveSession(lake.spark());
+    return lake;
+  }
+
   /** A running row as the lease holder: enough to name it in an error. */
   public record Holder(String runId, String command, String host, long pid, Instant startedAt) {
     @Override
@@ -93,20 +102,20 @@ public final class RunLedger {
 
   /** Creates the table, or adds the columns an older healthscore did not write. */
   void ensureTable() {
-    if (!lake.exists(LakeTables.RUNS)) {
-      lake.bookkeeping(LakeTables.RUNS, DOC, () -> lake.spark().sql("CREATE TABLE IF NOT EXISTS delta.`" + lake.path(LakeTables.RUNS)
+    if (!lake().exists(LakeTables.RUNS)) {
+      lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("CREATE TABLE IF NOT EXISTS delta.`" + lake().path(LakeTables.RUNS)
           + "` (" + ddl() + ") USING delta TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
       return;
     }
-    StructType have = lake.read(LakeTables.RUNS).schema();
+    StructType have = lake().read(LakeTables.RUNS).schema();
     List<String> missing = new ArrayList<>();
     for (StructField f : SCHEMA.fields()) {
       if (!List.of(have.fieldNames()).contains(f.name())) missing.add("`" + f.name() + "` " + f.dataType().sql());
     }
     if (!missing.isEmpty()) {
-      lake.bookkeeping(LakeTables.RUNS, DOC, () -> lake.spark().sql("ALTER TABLE delta.`" + lake.path(LakeTables.RUNS)
+      lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("ALTER TABLE delta.`" + lake().path(LakeTables.RUNS)
           + "` ADD COLUMNS (" + String.join(", ", missing) + ")"));
-      lake.bookkeeping(LakeTables.RUNS, DOC, () -> lake.spark().sql("ALTER TABLE delta.`" + lake.path(LakeTables.RUNS)
+      lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("ALTER TABLE delta.`" + lake().path(LakeTables.RUNS)
           + "` SET TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
     }
   }
@@ -143,7 +152,7 @@ public final class RunLedger {
   }
 
   List<Row> runningRows() {
-    return lake.read(LakeTables.RUNS).filter(col("status").equalTo(RUNNING)).collectAsList();
+    return lake().read(LakeTables.RUNS).filter(col("status").equalTo(RUNNING)).collectAsList();
   }
 
   static Holder holder(Row r) {
@@ -160,12 +169,12 @@ public final class RunLedger {
     set.put("heartbeat_at", lit(Timestamp.from(now)));
     set.put("lease_expires_at", lit(Timestamp.from(now.plus(lease))));
     String where = "run_id = '" + runId + "' AND status = '" + RUNNING + "'";
-    lake.bookkeeping(LakeTables.RUNS, DOC, () -> DeltaTable.forPath(lake.spark(), lake.path(LakeTables.RUNS)).update(functions(where), set));
+    lake().bookkeeping(LakeTables.RUNS, DOC, () -> DeltaTable.forPath(lake().spark(), lake().path(LakeTables.RUNS)).update(functions(where), set));
     return stillRunning(runId);
   }
 
   boolean stillRunning(String runId) {
-    return !lake.read(LakeTables.RUNS).filter(col("run_id").equalTo(runId).and(col("status").equalTo(RUNNING))).isEmpty();
+    return !lake().read(LakeTables.RUNS).filter(col("run_id").equalTo(runId).and(col("status").equalTo(RUNNING))).isEmpty();
   }
 
   /** Writes the final row of a run (whatever another run may have said about it meanwhile). */
@@ -180,14 +189,14 @@ public final class RunLedger {
     set.put("reason", lit(reason));
     set.put("ended_at", lit(Timestamp.from(Instant.now())));
     String where = "run_id = '" + runId + "' AND status = '" + RUNNING + "'";
-    lake.bookkeeping(LakeTables.RUNS, DOC, () -> DeltaTable.forPath(lake.spark(), lake.path(LakeTables.RUNS)).update(functions(where), set));
+    lake().bookkeeping(LakeTables.RUNS, DOC, () -> DeltaTable.forPath(lake().spark(), lake().path(LakeTables.RUNS)).update(functions(where), set));
     StepTimer.log("runs: run %s marked %s: %s", runId, status, reason);
   }
 
   private void merge(Row row, String on, boolean updateWhenMatched) {
-    var source = lake.spark().createDataFrame(List.of(row), SCHEMA);
-    lake.bookkeeping(LakeTables.RUNS, DOC, () -> {
-      var m = DeltaTable.forPath(lake.spark(), lake.path(LakeTables.RUNS)).as("t").merge(source.as("s"), on);
+    var source = lake().spark().createDataFrame(List.of(row), SCHEMA);
+    lake().bookkeeping(LakeTables.RUNS, DOC, () -> {
+      var m = DeltaTable.forPath(lake().spark(), lake().path(LakeTables.RUNS)).as("t").merge(source.as("s"), on);
       if (updateWhenMatched) m = m.whenMatched().updateAll();
       m.whenNotMatched().insertAll().execute();
     });

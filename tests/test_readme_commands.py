@@ -1,0 +1,54 @@
+"""The README's first command, exactly as printed, from the clone's root with its default
+(relative) output folder: what a new user types first. (The second, `bin/check`, is what runs
+this file.) Checks what the README promises: the lake's tables, the report, the headline lines."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+from deltalake import DeltaTable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_command(prefix: str) -> str:
+    """The line of the README's first code block that starts with `prefix`, without its comment."""
+    text = (ROOT / "README.md").read_text()
+    block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
+    line = next(l for l in block.splitlines() if l.startswith(prefix))
+    return line.split("#", 1)[0].strip()
+
+
+def test_readme_demo_verbatim(record_timing):
+    command = readme_command("bin/healthscore demo")
+    assert command == "bin/healthscore demo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPARK_CONF_DIR", "HEALTHSCORE_"))}
+    env["SPARK_LOCAL_IP"] = "127.0.0.1"
+    started = time.monotonic()
+    done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, text=True, capture_output=True, timeout=1800)
+    took = time.monotonic() - started
+    record_timing("README: bin/healthscore demo", took)
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
+    out = done.stdout
+    demo = ROOT / "demo"
+    assert f"demo: done. Everything is under {demo}:" in out
+    for headline in ("  report     ", "  today (", "  model m", "  backtest at ", "open the report", "bin/healthscore sql-server --lake"):
+        assert headline in out, headline
+    # a backtest line with an AUC and its interval
+    assert re.search(r"churn model AUC 0\.\d{3} \(95% CI 0\.\d{3}-0\.\d{3}\), health score AUC 0\.\d{3}", out), out[-3000:]
+    report = demo / "report.html"
+    assert report.stat().st_size > 50_000 and "<svg" in report.read_text()
+    lake = demo / "lake"
+    for table in ("account_features", "account_health", "health_alerts", "health_by_segment", "account_hierarchy_health",
+                  "churn_models", "model_evaluation", "runs"):
+        assert (lake / table / "_delta_log").is_dir(), table
+    runs = DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist()
+    assert runs and {r["status"] for r in runs} == {"succeeded"}, [(r["command"], r["status"], r["reason"]) for r in runs]
+    assert {r["command"] for r in runs} == {"nightly", "train", "evaluate"}
+    # every step was shown on the console with its time, nothing else on stderr
+    assert "evaluate as of" in out and re.search(r"backtest 1 of \d+: cutoff", out)
+    assert done.stderr.strip() in ("", ) or all(l.startswith("[healthscore] build") for l in done.stderr.strip().splitlines()), \
+        done.stderr[-2000:]
