@@ -138,7 +138,7 @@ public final class LakeCatalog {
         s.sql("CREATE OR REPLACE VIEW " + view + " COMMENT "
             + quote("account_health rows of the latest as_of_date whose nightly run succeeded: the current health of every "
                 + "account active then")
-            + " WITH SCHEMA EVOLUTION AS SELECT * FROM " + health + latestPublished(db, lakeTables));
+            + " WITH SCHEMA EVOLUTION AS SELECT * FROM " + health + latestPublished(s, db, lakeTables));
       }
       entries.add(new Entry(LATEST_VIEW, true, null, s.table(view).count(), change));
     }
@@ -151,8 +151,8 @@ public final class LakeCatalog {
    * Rows of runs from before the ledger had no status and count as succeeded. A lake without
    * {@code runs} falls back to the latest date of account_health.
    */
-  private static String latestPublished(String db, List<String> lakeTables) {
-    if (!lakeTables.contains(LakeTables.RUNS)) {
+  private static String latestPublished(SparkSession s, String db, List<String> lakeTables) {
+    if (!lakeTables.contains(LakeTables.RUNS) || !List.of(s.table(db + "." + LakeTables.RUNS).columns()).contains("status")) {
       return " WHERE " + Lake.AS_OF + " = (SELECT max(" + Lake.AS_OF + ") FROM " + db + "." + LakeTables.ACCOUNT_HEALTH + ")";
     }
     String published = "SELECT run_id, " + Lake.AS_OF + " FROM " + db + "." + LakeTables.RUNS
