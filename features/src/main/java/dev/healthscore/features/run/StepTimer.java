@@ -22,16 +22,26 @@ public final class StepTimer {
     this.command = command;
   }
 
+  /** Told each step's name as it starts (on the step's thread) and null when it ends, e.g. to label Spark jobs. */
+  private volatile java.util.function.Consumer<String> describe = step -> {};
+
+  public StepTimer describeWith(java.util.function.Consumer<String> describe) {
+    this.describe = describe;
+    return this;
+  }
+
   public <T> T step(String name, Supplier<T> body) {
     log("%s: %s ...", command, name);
     long t0 = System.nanoTime();
     String key = command + ": " + name;
     ACTIVE.put(key, t0);
+    describe.accept(name);
     T result;
     try {
       result = body.get();
     } finally {
       ACTIVE.remove(key, t0);
+      describe.accept(null);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     synchronized (timings) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 public class DemoCommand extends SparkCommand {
   @Option(names = "--out", defaultValue = "demo", paramLabel = "DIR", description = "where to put warehouse, lake and report (default ${DEFAULT-VALUE})")
   Path out;
-  @Option(names = "--accounts", description = "Accounts in the sample world (default 500; 2000 with --full).") Integer accounts;
+  @Option(names = "--accounts", description = "Accounts in the sample world (default 1000; 2000 with --full).") Integer accounts;
   @Option(names = "--months", description = "Months of history, at least 24 (default 24; 30 with --full).") Integer months;
   @Option(names = "--full", description = "The bigger run: 2000 accounts over 30 months, the built-in grid and six backtests "
       + "(about 25 minutes on 2 cores instead of a few).") boolean full;
@@ -81,7 +81,7 @@ public class DemoCommand extends SparkCommand {
   protected void prepare() {
     out = Path.of(Arguments.absolute(out.toString()));
     Arguments.writableDirectory("--out", out.toString());
-    if (accounts == null) accounts = full ? 2000 : 500;
+    if (accounts == null) accounts = full ? 2000 : 1000;
     if (months == null) months = full ? 30 : 24;
     HealthscoreConfig base = full ? HealthscoreConfig.defaults() : HealthscoreConfig.defaults().merged(QUICK, "demo (quick)");
     config = configFile == null ? base : base.merged(readConfig(configFile), configFile.toString());

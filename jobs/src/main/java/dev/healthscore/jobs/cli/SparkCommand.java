@@ -42,7 +42,6 @@ public abstract class SparkCommand implements Callable<Integer> {
 
   /** Runs a job that writes the lake as a recorded run: the date's lease, then the job, then its status in {@code runs}. */
   protected <T> T recorded(RunContext ctx, RunOptions options, boolean skipGate, Function<RecordedRun, T> job) {
-    ctx.spark().sparkContext().setJobDescription(name() + " " + ctx.asOf() + " (run " + ctx.runId() + ")");
     return RecordedRun.record(ctx, new RecordedRun.Request(RecordedRun.leaseKey(name(), ctx.asOf()), arguments(),
         options.waitFor(), skipGate), job);
   }

@@ -24,8 +24,12 @@ public record RunContext(SparkSession spark, String runId, String command, Local
     Instant now = Instant.now();
     String runId = command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
         + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    // each step labels its Spark jobs, so the Spark UI and event logs say "nightly 2025-10-01: compute features ..."
+    String label = command + (asOf == null ? "" : " " + asOf);
+    StepTimer timer = new StepTimer(command).describeWith(step ->
+        spark.sparkContext().setJobDescription(step == null ? label : label + ": " + step));
     return new RunContext(spark, runId, command, asOf, now, config, warehouseRoot,
-        lakeRoot == null ? null : new Lake(spark, lakeRoot), new StepTimer(command));
+        lakeRoot == null ? null : new Lake(spark, lakeRoot), timer);
   }
 
   /** Marks rows with the run that wrote them: readers tell runs apart by run_id. */

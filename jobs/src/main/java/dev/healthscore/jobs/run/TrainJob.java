@@ -11,6 +11,7 @@ import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.churn.ChurnTrainer;
+import dev.healthscore.models.churn.Promotion;
 import dev.healthscore.models.churn.TrainingSet;
 import dev.healthscore.models.eval.BinaryMetrics;
 import java.sql.Date;
@@ -64,27 +65,10 @@ public final class TrainJob {
     Optional<Row> champion = registry.champion();
     Double championAuc = timer.step("compare with the champion", () -> champion.map(c -> championAuc(c, trained, cfg)).orElse(null));
     trained.validationRows().unpersist();
-    boolean promoted;
-    String decision;
-    if (champion.isEmpty()) {
-      promoted = true;
-      decision = "promoted: first model in the registry";
-    } else if (championAuc == null) {
-      promoted = true;
-      decision = "promoted: champion " + champion.get().getAs("version") + " cannot score the current features";
-    } else if (v.auc() >= championAuc - cfg.promotionMaxAucDrop()) {
-      promoted = true;
-      decision = String.format("promoted: validation AUC %.4f vs champion %s %.4f on the same rows (allowed drop %.3f)",
-          v.auc(), champion.get().getAs("version"), championAuc, cfg.promotionMaxAucDrop());
-    } else if (force) {
-      promoted = true;
-      decision = String.format("promoted by --force: validation AUC %.4f vs champion %s %.4f on the same rows (allowed drop %.3f)",
-          v.auc(), champion.get().getAs("version"), championAuc, cfg.promotionMaxAucDrop());
-    } else {
-      promoted = false;
-      decision = String.format("rejected: validation AUC %.4f vs champion %s %.4f on the same rows: worse by more than %.3f (use --force to promote anyway)",
-          v.auc(), champion.get().getAs("version"), championAuc, cfg.promotionMaxAucDrop());
-    }
+    Promotion promotion = Promotion.decide(champion.map(c -> c.<String>getAs("version")).orElse(null), championAuc, v.auc(),
+        cfg.promotionMaxAucDrop(), force);
+    boolean promoted = promotion.promoted();
+    String decision = promotion.decision();
     StepTimer.log("%s: %s %s", ctx.command(), version, decision);
 
     run.checkStillHeld();
