@@ -14,9 +14,10 @@ import java.util.Set;
 /**
  * The run configuration: the built-in defaults ({@code healthscore-defaults.yaml}) with the
  * user's file laid over them key by key: mappings merge, lists and scalars replace, so a
- * one-key override changes one key. {@code scorecard.groups} is the exception: given, it
- * replaces the default groups whole, so a custom scorecard never inherits stray default
- * measures.
+ * one-key override changes one key. The {@code scorecard} section is the exception: given,
+ * it replaces the default scorecard whole, because its parts refer to each other (segment
+ * weights name groups, band keys depend on the band mode) and a custom scorecard must never
+ * inherit stray default measures.
  */
 public final class HealthscoreConfig {
   public static final String DEFAULTS_RESOURCE = "/healthscore-defaults.yaml";
@@ -77,7 +78,7 @@ public final class HealthscoreConfig {
   }
 
   /** Paths (section.key) whose value the user's file replaces whole even when both are mappings. */
-  static final Set<String> REPLACED_WHOLE = Set.of("scorecard.groups");
+  static final Set<String> REPLACED_WHOLE = Set.of("scorecard");
 
   private static JsonNode merge(JsonNode base, JsonNode over, String path) {
     if (base == null || !base.isObject() || over == null || !over.isObject() || REPLACED_WHOLE.contains(path)) return over;

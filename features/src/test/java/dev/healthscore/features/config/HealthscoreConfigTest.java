@@ -26,7 +26,7 @@ class HealthscoreConfigTest {
   }
 
   @Test
-  void listsReplaceAndScorecardGroupsReplaceWhole() {
+  void listsReplaceAndTheScorecardReplacesWhole() {
     HealthscoreConfig user = HealthscoreConfig.fromYaml("""
         model:
           reg_params: [0.5]
@@ -40,7 +40,7 @@ class HealthscoreConfigTest {
     assertEquals(1, user.section("model").path("reg_params").size());
     assertEquals(0.5, user.section("model").path("reg_params").get(0).asDouble());
     assertEquals(1, user.section("scorecard").path("groups").size()); // no default group inherited
-    assertEquals("default-v1", user.section("scorecard").path("id").asText()); // other scorecard keys merge
+    assertEquals(1, user.section("scorecard").size()); // nor any other default scorecard key
   }
 
   @Test

@@ -147,6 +147,11 @@ public final class Lake {
         .save(path(table)));
   }
 
+  /** Deletes the rows matching {@code predicate} (SQL on the table's columns) in one commit. */
+  public void deleteWhere(String table, String predicate, TableDoc doc) {
+    commit(table, doc, () -> io.delta.tables.DeltaTable.forPath(spark, path(table)).delete(predicate));
+  }
+
   /** Appends rows (logs such as quarantine and runs). */
   public void append(String table, Dataset<Row> rows, TableDoc doc, String... partitionBy) {
     commit(table, doc, () -> {

@@ -30,14 +30,19 @@ final class Quarantine {
 
   static void publish(RunContext ctx, ValidatedWarehouse warehouse, List<QuarantineCounts> counts) {
     long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    if (quarantined == 0 && !ctx.lake().exists(LakeTables.QUARANTINE)) return;
-    Dataset<Row> rejected = warehouse.rejected();
-    Dataset<Row> rows = (quarantined == 0 ? rejected.limit(0) : rejected)
+    String predicate = "command = '" + ctx.command() + "' AND as_of_date = DATE'" + ctx.asOf() + "'";
+    if (quarantined == 0) { // nothing to add; rows an earlier run of the date set aside go
+      if (ctx.lake().exists(LakeTables.QUARANTINE)) {
+        ctx.timer().step("clear quarantine of " + ctx.asOf(), () -> ctx.lake().deleteWhere(LakeTables.QUARANTINE, predicate,
+            LakeTables.QUARANTINE_DOC));
+      }
+      return;
+    }
+    Dataset<Row> rows = warehouse.rejected()
         .withColumn("run_id", lit(ctx.runId()))
         .withColumn("command", lit(ctx.command()))
         .withColumn("as_of_date", lit(Date.valueOf(ctx.asOf())))
         .withColumn("quarantined_at", current_timestamp());
-    String predicate = "command = '" + ctx.command() + "' AND as_of_date = DATE'" + ctx.asOf() + "'";
     ctx.timer().step("write " + quarantined + " rejected rows to quarantine", () ->
         ctx.lake().replaceWhere(LakeTables.QUARANTINE, rows, predicate, LakeTables.QUARANTINE_DOC));
   }

@@ -77,8 +77,9 @@ public final class RecordedRun {
       return t;
     });
     heartbeat.scheduleWithFixedDelay(this::renew, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
-    // before Spark's own hook (priority 50) stops the SparkContext, so the ledger can still be written
-    this.shutdownHook = org.apache.spark.util.ShutdownHookManager.addShutdownHook(60, () -> {
+    // before Spark's own hooks stop the local executor (priority 100) and the SparkContext (50), so
+    // the ledger can still be written
+    this.shutdownHook = org.apache.spark.util.ShutdownHookManager.addShutdownHook(110, () -> {
       onShutdown();
       return scala.runtime.BoxedUnit.UNIT;
     });
