@@ -34,10 +34,10 @@ public final class Main implements Runnable {
     // Ctrl-C and a scheduler's SIGTERM end the JVM as usual; the run records what stopped it first
     for (String name : new String[] {"INT", "TERM"}) {
       int code = name.equals("INT") ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
-      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
-        RecordedRun.signalled("SIG" + name);
-        new Thread(() -> System.exit(code), "healthscore-signal").start();
-      });
+      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> new Thread(() -> {
+        RecordedRun.signalled("SIG" + name); // the ledger first, while Spark still runs
+        System.exit(code);
+      }, "healthscore-signal").start());
     }
     int code = execute(args);
     System.exit(code);

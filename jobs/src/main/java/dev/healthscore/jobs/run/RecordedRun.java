@@ -52,10 +52,16 @@ public final class RecordedRun {
       "nightly", LakeTables.ACCOUNT_HEALTH, "features", LakeTables.ACCOUNT_FEATURES);
 
   private static volatile String signal; // set by Main's signal handlers before the JVM exits
+  private static final java.util.Set<RecordedRun> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  /** Called by the CLI's signal handler: the shutdown that follows records the run as stopped by it. */
+  /**
+   * Called by the CLI's signal handler before it ends the JVM: every open run is recorded as
+   * stopped by the signal now, while Spark still runs (during the JVM shutdown that follows,
+   * Spark's own hooks stop the executor and the SparkContext in an order we do not control).
+   */
   public static void signalled(String name) {
     signal = name;
+    for (RecordedRun run : OPEN) run.onShutdown();
   }
 
   private final RunContext ctx;
@@ -77,8 +83,8 @@ public final class RecordedRun {
       return t;
     });
     heartbeat.scheduleWithFixedDelay(this::renew, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
-    // before Spark's own hooks stop the local executor (priority 100) and the SparkContext (50), so
-    // the ledger can still be written
+    OPEN.add(this);
+    // any other shutdown (System.exit elsewhere): recorded if Spark still lets us
     this.shutdownHook = org.apache.spark.util.ShutdownHookManager.addShutdownHook(110, () -> {
       onShutdown();
       return scala.runtime.BoxedUnit.UNIT;
@@ -269,6 +275,7 @@ public final class RecordedRun {
   }
 
   private void close() {
+    OPEN.remove(this);
     heartbeat.shutdownNow();
     try {
       org.apache.spark.util.ShutdownHookManager.removeShutdownHook(shutdownHook);

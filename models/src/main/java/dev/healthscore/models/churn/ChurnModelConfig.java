@@ -66,10 +66,10 @@ public record ChurnModelConfig(
     });
     List<String> inputs = new ArrayList<>(features);
     inputs.addAll(derived.keySet());
-    List<String> log1p = r.names("log1p", List.of());
-    List<String> missing = r.names("missing_indicators", List.of());
-    for (String f : log1p) if (!inputs.contains(f)) throw r.errorAt("log1p", "'" + f + "' is not among model.features or model.derived");
-    for (String f : missing) if (!inputs.contains(f)) throw r.errorAt("missing_indicators", "'" + f + "' is not among model.features or model.derived");
+    // log1p and missing_indicators name features; they apply to those the model reads, so a
+    // shorter features list in --config does not have to restate them (a typo still fails)
+    List<String> log1p = applicable(r, "log1p", inputs, knownFeatures);
+    List<String> missing = applicable(r, "missing_indicators", inputs, knownFeatures);
     List<String> categorical = r.names("categorical", List.of());
     for (String c : categorical) {
       if (!Set.of("segment", "region", "industry").contains(c)) throw r.errorAt("categorical", "'" + c + "' must be one of segment, region, industry");
@@ -87,6 +87,18 @@ public record ChurnModelConfig(
     return new ChurnModelConfig(horizon, lookback, every, validation, List.copyOf(features), java.util.Collections.unmodifiableMap(derived),
         List.copyOf(log1p), List.copyOf(missing), List.copyOf(categorical), balanced, List.copyOf(reg), List.copyOf(enet),
         maxIter, maxDrop, medium, high, reasons);
+  }
+
+  private static List<String> applicable(SectionReader r, String key, List<String> inputs, Set<String> knownFeatures) {
+    List<String> out = new ArrayList<>();
+    for (String f : r.names(key, List.of())) {
+      if (inputs.contains(f)) {
+        out.add(f);
+      } else if (!knownFeatures.contains(f)) {
+        throw r.errorAt(key, "'" + f + "' is neither a feature nor among model.derived");
+      }
+    }
+    return out;
   }
 
   /** Numeric inputs before transformation: the features, then the derived ones. */
