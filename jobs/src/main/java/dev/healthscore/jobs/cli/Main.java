@@ -34,10 +34,18 @@ public final class Main implements Runnable {
     // Ctrl-C and a scheduler's SIGTERM end the JVM as usual; the run records what stopped it first
     for (String name : new String[] {"INT", "TERM"}) {
       int code = name.equals("INT") ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
-      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> new Thread(() -> {
-        RecordedRun.signalled("SIG" + name); // the ledger first, while Spark still runs
-        System.exit(code);
-      }, "healthscore-signal").start());
+      ClassLoader loader = Main.class.getClassLoader();
+      sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+        Thread stop = new Thread(() -> {
+          try {
+            RecordedRun.signalled("SIG" + name); // the ledger first, while Spark still runs
+          } finally {
+            System.exit(code);
+          }
+        }, "healthscore-signal");
+        stop.setContextClassLoader(loader); // Spark and Scala reflection load classes through it
+        stop.start();
+      });
     }
     int code = execute(args);
     System.exit(code);

@@ -85,7 +85,9 @@ public final class RecordedRun {
     heartbeat.scheduleWithFixedDelay(this::renew, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
     OPEN.add(this);
     // any other shutdown (System.exit elsewhere): recorded if Spark still lets us
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
     this.shutdownHook = org.apache.spark.util.ShutdownHookManager.addShutdownHook(110, () -> {
+      Thread.currentThread().setContextClassLoader(loader); // a hook thread has none; Delta's encoders need ours
       onShutdown();
       return scala.runtime.BoxedUnit.UNIT;
     });

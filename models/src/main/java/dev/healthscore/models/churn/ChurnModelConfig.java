@@ -89,12 +89,15 @@ public record ChurnModelConfig(
         maxIter, maxDrop, medium, high, reasons);
   }
 
+  private static final Set<String> BUILT_IN_FEATURES = Set.copyOf(dev.healthscore.features.FeatureCatalog.allNames(
+      dev.healthscore.features.FeatureCatalog.features(HealthscoreConfig.defaults())));
+
   private static List<String> applicable(SectionReader r, String key, List<String> inputs, Set<String> knownFeatures) {
     List<String> out = new ArrayList<>();
     for (String f : r.names(key, List.of())) {
       if (inputs.contains(f)) {
         out.add(f);
-      } else if (!knownFeatures.contains(f)) {
+      } else if (!knownFeatures.contains(f) && !BUILT_IN_FEATURES.contains(f)) {
         throw r.errorAt(key, "'" + f + "' is neither a feature nor among model.derived");
       }
     }
