@@ -198,6 +198,7 @@ def test_ctrl_c_records_the_run_as_failed(spark_env, work):
     os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
     code, out, err = finish(p)
     assert code == 130, (code, err)
+    assert err.splitlines()[-1] == "healthscore: stopped by SIGINT; the run is recorded as failed in the lake's runs table", err
     [row] = runs(lake)
     assert row["status"] == "failed" and row["exit_code"] == 130 and "stopped by SIGINT" in row["reason"], row
     assert nightly(spark_env, work, "lake-sigint", DAY)[0] == 0

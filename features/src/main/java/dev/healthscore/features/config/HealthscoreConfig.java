@@ -72,6 +72,7 @@ public final class HealthscoreConfig {
           throw new ConfigException("config " + source + ": unknown section '" + name + "' (known: " + SECTIONS + ")");
         }
         merged.set(name, merge(merged.get(name), user.get(name), name));
+        dropDependents(merged.get(name), user.get(name), name);
       }
     }
     return new HealthscoreConfig(merged, source);
@@ -79,6 +80,23 @@ public final class HealthscoreConfig {
 
   /** Paths (section.key) whose value the user's file replaces whole even when both are mappings. */
   static final Set<String> REPLACED_WHOLE = Set.of("scorecard");
+
+  /**
+   * Keys built on another key: given the first, the default of the second is not inherited.
+   * The default derived model inputs are SQL over the default features; a features list of
+   * your own starts without them (give model.derived too to keep some).
+   */
+  static final java.util.Map<String, String> BUILT_ON = java.util.Map.of("model.features", "model.derived");
+
+  private static void dropDependents(JsonNode merged, JsonNode user, String section) {
+    if (merged == null || !merged.isObject() || user == null || !user.isObject()) return;
+    BUILT_ON.forEach((key, dependent) -> {
+      if (!key.startsWith(section + ".")) return;
+      String k = key.substring(section.length() + 1);
+      String d = dependent.substring(section.length() + 1);
+      if (user.has(k) && !user.has(d)) ((ObjectNode) merged).remove(d);
+    });
+  }
 
   private static JsonNode merge(JsonNode base, JsonNode over, String path) {
     if (base == null || !base.isObject() || over == null || !over.isObject() || REPLACED_WHOLE.contains(path)) return over;

@@ -31,14 +31,29 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // Ctrl-C and a scheduler's SIGTERM end the JVM as usual; the run records what stopped it first
+    fromCommandLine = true;
+    int code = execute(args);
+    System.exit(code);
+  }
+
+  private static volatile boolean fromCommandLine;
+
+  /**
+   * Ctrl-C and a scheduler's SIGTERM: the open run is recorded as stopped by the signal, then
+   * the JVM exits with 128 + the signal's number. Installed once Spark runs, so that ours
+   * replaces the handler SparkContext installs (which stops the context first, and the ledger
+   * could no longer be written). Only for the command line, not for tests calling execute.
+   */
+  static void handleSignals() {
+    if (!fromCommandLine) return;
+    ClassLoader loader = Main.class.getClassLoader();
     for (String name : new String[] {"INT", "TERM"}) {
       int code = name.equals("INT") ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
-      ClassLoader loader = Main.class.getClassLoader();
       sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
         Thread stop = new Thread(() -> {
           try {
             RecordedRun.signalled("SIG" + name); // the ledger first, while Spark still runs
+            System.err.println("healthscore: stopped by SIG" + name + "; the run is recorded as failed in the lake's runs table");
           } finally {
             System.exit(code);
           }
@@ -47,8 +62,6 @@ public final class Main implements Runnable {
         stop.start();
       });
     }
-    int code = execute(args);
-    System.exit(code);
   }
 
   /** Runs a command and returns its exit code (tests call this instead of main). */

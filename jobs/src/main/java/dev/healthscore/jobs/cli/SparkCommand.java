@@ -31,6 +31,7 @@ public abstract class SparkCommand implements Callable<Integer> {
     StepTimer.log("%s: Spark %s, master %s, started in %.1fs", name(), spark.version(),
         spark.sparkContext().master(), (System.nanoTime() - t0) / 1e9);
     Progress.start(spark);
+    Main.handleSignals();
     run(spark);
     return 0;
   }
