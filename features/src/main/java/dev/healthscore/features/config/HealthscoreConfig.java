@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -82,19 +83,22 @@ public final class HealthscoreConfig {
   static final Set<String> REPLACED_WHOLE = Set.of("scorecard");
 
   /**
-   * Keys built on another key: given the first, the default of the second is not inherited.
-   * The default derived model inputs are SQL over the default features; a features list of
-   * your own starts without them (give model.derived too to keep some).
+   * Keys built on another key: given the first, the defaults of the others are not inherited.
+   * A model.features list of your own says what the model reads: it starts without the
+   * default derived inputs (SQL over the default features) and categorical columns (give
+   * them too to keep some).
    */
-  static final java.util.Map<String, String> BUILT_ON = java.util.Map.of("model.features", "model.derived");
+  static final java.util.Map<String, List<String>> BUILT_ON = java.util.Map.of(
+      "model.features", List.of("model.derived", "model.categorical"));
 
   private static void dropDependents(JsonNode merged, JsonNode user, String section) {
     if (merged == null || !merged.isObject() || user == null || !user.isObject()) return;
-    BUILT_ON.forEach((key, dependent) -> {
-      if (!key.startsWith(section + ".")) return;
-      String k = key.substring(section.length() + 1);
-      String d = dependent.substring(section.length() + 1);
-      if (user.has(k) && !user.has(d)) ((ObjectNode) merged).remove(d);
+    BUILT_ON.forEach((key, dependents) -> {
+      if (!key.startsWith(section + ".") || !user.has(key.substring(section.length() + 1))) return;
+      for (String dependent : dependents) {
+        String d = dependent.substring(section.length() + 1);
+        if (!user.has(d)) ((ObjectNode) merged).remove(d);
+      }
     });
   }
 

@@ -52,4 +52,14 @@ public final class Concurrently {
       throw new IllegalStateException(e.getCause());
     }
   }
+
+  /** Sleeps; an interrupt ends the wait with an unchecked exception that says what was being waited for. */
+  public static void pause(long ms, String waitingFor) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + waitingFor, e);
+    }
+  }
 }

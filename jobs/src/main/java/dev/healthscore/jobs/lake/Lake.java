@@ -36,21 +36,17 @@ public final class Lake {
 
   public Lake(SparkSession spark, String root) {
     this.spark = spark;
-    this.root = qualified(spark, root.endsWith("/") ? root.substring(0, root.length() - 1) : root);
+    this.root = absolute(root.endsWith("/") ? root.substring(0, root.length() - 1) : root);
   }
 
   /**
-   * The root as a fully qualified URI ({@code file:/abs/path}, {@code s3a://...}): Delta's
-   * SQL ({@code ALTER TABLE delta.`path`}) resolves a relative path against nothing, and a
-   * run must write where it was pointed even if the working directory changes.
+   * A local relative root as an absolute path: Delta's SQL ({@code ALTER TABLE delta.`path`})
+   * resolves a relative path against nothing, and a run must write where it was pointed even
+   * if the working directory changes. URIs (s3a://, file:, hdfs://) stay as given.
    */
-  private static String qualified(SparkSession spark, String root) {
-    Path p = new Path(root);
-    try {
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static String absolute(String root) {
+    if (root.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || root.startsWith("/")) return root;
+    return java.nio.file.Path.of(root).toAbsolutePath().normalize().toString();
   }
 
   public String root() {
@@ -201,7 +197,7 @@ public final class Lake {
         long waitMs = Math.min(8000, 250L << Math.min(attempt, 5)) + java.util.concurrent.ThreadLocalRandom.current().nextLong(250);
         dev.healthscore.features.run.StepTimer.log("lake: %s: a concurrent commit conflicted (%s); writing again in %.1fs (attempt %d of %d)",
             table, e.getClass().getSimpleName(), waitMs / 1000.0, attempt + 1, COMMIT_ATTEMPTS);
-        sleep(waitMs);
+        dev.healthscore.features.run.Concurrently.pause(waitMs, "waiting to write again");
       }
     }
   }
@@ -229,14 +225,6 @@ public final class Lake {
     return false;
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting to write again", e);
-    }
-  }
 
   /** Rows of one as-of date; Delta prunes the other partitions. */
   public Dataset<Row> readDate(String table, LocalDate date) {

@@ -148,7 +148,7 @@ public final class RecordedRun {
             : "; waited " + request.waitFor().toSeconds() + "s"));
       }
       StepTimer.log("%s: '%s' is held by %s; waiting (until %s)", ctx.command(), request.leaseKey(), holder.get(), deadline);
-      sleep(Math.min(10_000, Math.max(1_000, Duration.between(Instant.now(), deadline).toMillis())));
+      dev.healthscore.features.run.Concurrently.pause(Math.min(10_000, Math.max(1_000, Duration.between(Instant.now(), deadline).toMillis())), "waiting for the lease");
     }
   }
 
@@ -286,14 +286,6 @@ public final class RecordedRun {
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the lease", e);
-    }
-  }
 
   private static final class Stopped extends RuntimeException implements ExitCodes.Coded {
     private final int code;

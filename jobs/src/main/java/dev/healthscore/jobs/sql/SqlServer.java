@@ -224,7 +224,7 @@ public final class SqlServer {
       if (!said) StepTimer.log("sql-server: %s is in use by another process; waiting up to %ds", metastore.description(),
           METASTORE_WAIT_MS / 1000);
       said = true;
-      sleep(2000);
+      dev.healthscore.features.run.Concurrently.pause(2000, "waiting for the server");
     }
   }
 
@@ -239,17 +239,9 @@ public final class SqlServer {
         if (System.currentTimeMillis() > deadline) {
           throw new UserError("the Thrift Server did not start listening on " + host + ":" + port + " (" + e.getMessage() + ")");
         }
-        sleep(200);
+        dev.healthscore.features.run.Concurrently.pause(200, "waiting for the server");
       }
     }
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
 }
