@@ -135,10 +135,11 @@ public final class LakeCatalog {
         String health = db + "." + LakeTables.ACCOUNT_HEALTH;
         // SCHEMA EVOLUTION: queries follow columns added to account_health later; it is
         // re-created when account_health changes so that its catalog columns follow too
+        String published = latestPublished(s, db, lakeTables);
         s.sql("CREATE OR REPLACE VIEW " + view + " COMMENT "
-            + quote("account_health rows of the latest as_of_date whose nightly run succeeded: the current health of every "
-                + "account active then")
-            + " WITH SCHEMA EVOLUTION AS SELECT * FROM " + health + latestPublished(s, db, lakeTables));
+            + quote("account_health rows of the latest as_of_date" + (published.contains(LakeTables.RUNS)
+                ? " whose nightly run succeeded" : "") + ": the current health of every account active then")
+            + " WITH SCHEMA EVOLUTION AS SELECT * FROM " + health + published);
       }
       entries.add(new Entry(LATEST_VIEW, true, null, s.table(view).count(), change));
     }
