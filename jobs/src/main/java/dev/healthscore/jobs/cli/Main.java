@@ -92,6 +92,7 @@ public final class Main implements Runnable {
   static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     int code = ExitCodes.of(e);
+    if (RecordedRun.stopping()) return code; // the signal handler said it in one line; Spark failing as it stops is no news
     String details = writeDetails(e);
     err.println("healthscore " + cmd.getCommandName() + ": " + ExitCodes.message(e)
         + (details != null && code != ExitCodes.BAD_INPUT ? " (details: " + details + ")" : ""));

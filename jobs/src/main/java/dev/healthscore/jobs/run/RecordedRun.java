@@ -59,6 +59,11 @@ public final class RecordedRun {
    * stopped by the signal now, while Spark still runs (during the JVM shutdown that follows,
    * Spark's own hooks stop the executor and the SparkContext in an order we do not control).
    */
+  /** True once a signal is stopping the JVM: the failures that follow are its consequence, not news. */
+  public static boolean stopping() {
+    return signal != null;
+  }
+
   public static void signalled(String name) {
     signal = name;
     for (RecordedRun run : OPEN) run.onShutdown();
