@@ -156,7 +156,11 @@ final class ReportReader {
   }
 
   private static Optional<DataQuality> dataQuality(Lake lake, boolean hasQuarantine) {
-    List<Row> latest = lake.read(LakeTables.RUNS).orderBy(col("started_at").desc()).limit(1).collectAsList();
+    Dataset<Row> runs = lake.read(LakeTables.RUNS);
+    if (List.of(runs.columns()).contains("status")) { // the latest run that completed (docs/runs.md); older lakes: all did
+      runs = runs.filter(col("status").isNull().or(col("status").equalTo("succeeded")));
+    }
+    List<Row> latest = runs.orderBy(col("started_at").desc()).limit(1).collectAsList();
     if (latest.isEmpty()) return Optional.empty();
     Cells run = new Cells(LakeTables.RUNS, latest.get(0));
     String runId = run.str("run_id");

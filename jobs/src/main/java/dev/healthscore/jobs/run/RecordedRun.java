@@ -77,7 +77,8 @@ public final class RecordedRun {
   private final Object shutdownHook;
   private volatile boolean ended;
 
-  private RecordedRun(RunContext ctx, RunLedger ledger, Row startRow, Duration lease, Duration beat) {
+  /** Registered for signals from the start, so that a Ctrl-C while the lease is being taken is recorded too. */
+  private RecordedRun(RunContext ctx, RunLedger ledger, Row startRow, Duration lease) {
     this.ctx = ctx;
     this.ledger = ledger;
     this.startRow = startRow;
@@ -87,7 +88,6 @@ public final class RecordedRun {
       t.setDaemon(true);
       return t;
     });
-    heartbeat.scheduleWithFixedDelay(this::renew, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
     OPEN.add(this);
     // any other shutdown (System.exit elsewhere): recorded if Spark still lets us
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -125,17 +125,20 @@ public final class RecordedRun {
       throw cfg.error("run.heartbeat_seconds", "must be at most half of run.lease_seconds (" + lease.toSeconds() + ")");
     }
     RunLedger ledger = new RunLedger(ctx.lake());
-    Row row = ledger.startRow(ctx, request.leaseKey(), request.arguments(), request.skipGate(), lease);
+    RecordedRun run = new RecordedRun(ctx, ledger, ledger.startRow(ctx, request.leaseKey(), request.arguments(),
+        request.skipGate(), lease), lease);
     try {
-      ctx.timer().step("take the lease on '" + request.leaseKey() + "'", () -> acquire(ctx, ledger, request, row));
-    } catch (ExitCodes.DateHeld e) { // the attempt is recorded too: a scheduler's retries are all in runs
-      ledger.finish(RunLedger.endRow(row, RunLedger.FAILED, e.exitCode(), e.getMessage(), null, null, null, null, null, List.of()));
+      ctx.timer().step("take the lease on '" + request.leaseKey() + "'", () -> acquire(ctx, ledger, request, run.startRow));
+    } catch (RuntimeException e) { // the attempt is recorded too: a scheduler's retries are all in runs
+      run.failed(e);
+      run.close();
       throw e;
     }
     StepTimer.log("%s: run %s holds '%s' (host %s, pid %d); recorded in %s", ctx.command(), ctx.runId(), request.leaseKey(),
         ledger.host(), ProcessHandle.current().pid(), ctx.lake().path(LakeTables.RUNS));
     FaultInjection.after("lease");
-    return new RecordedRun(ctx, ledger, row, lease, beat);
+    run.heartbeat.scheduleWithFixedDelay(run::renew, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
+    return run;
   }
 
   private static void acquire(RunContext ctx, RunLedger ledger, Request request, Row row) {
