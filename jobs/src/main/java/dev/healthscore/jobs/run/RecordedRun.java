@@ -109,7 +109,7 @@ public final class RecordedRun {
       T result = body.apply(run);
       if (!run.ended) throw new IllegalStateException(ctx.command() + " ended without recording its result");
       return result;
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // also Spark's AnalysisException, checked in Java terms but thrown undeclared
       run.failed(e);
       throw e;
     } finally {
@@ -129,7 +129,7 @@ public final class RecordedRun {
         request.skipGate(), lease), lease);
     try {
       ctx.timer().step("take the lease on '" + request.leaseKey() + "'", () -> acquire(ctx, ledger, request, run.startRow));
-    } catch (RuntimeException e) { // the attempt is recorded too: a scheduler's retries are all in runs
+    } catch (Throwable e) { // the attempt is recorded too: a scheduler's retries are all in runs
       run.failed(e);
       run.close();
       throw e;
@@ -278,8 +278,8 @@ public final class RecordedRun {
 
   private void onShutdown() {
     if (ended) return;
-    String by = signal == null ? "the JVM shutting down" : signal;
-    int code = "SIGINT".equals(signal) ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
+    String by = signal == null ? "the JVM shutting down before the run ended" : signal;
+    int code = signal == null ? ExitCodes.FAILED : "SIGINT".equals(signal) ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
     StepTimer.log("%s: stopped by %s; recording run %s as failed", ctx.command(), by, ctx.runId());
     failed(new Stopped("stopped by " + by, code));
   }

@@ -103,21 +103,34 @@ public final class RunLedger {
   /** Creates the table, or adds the columns an older healthscore did not write. */
   void ensureTable() {
     if (!lake().exists(LakeTables.RUNS)) {
-      lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("CREATE TABLE IF NOT EXISTS delta.`" + lake().path(LakeTables.RUNS)
-          + "` (" + ddl() + ") USING delta TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
+      try {
+        lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("CREATE TABLE IF NOT EXISTS delta.`"
+            + lake().path(LakeTables.RUNS) + "` (" + ddl() + ") USING delta TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
+      } catch (Exception e) { // another run created it first (its comment makes our CREATE's properties differ)
+        if (!lake().exists(LakeTables.RUNS)) throw e;
+      }
       return;
     }
-    StructType have = lake().read(LakeTables.RUNS).schema();
-    List<String> missing = new ArrayList<>();
-    for (StructField f : SCHEMA.fields()) {
-      if (!List.of(have.fieldNames()).contains(f.name())) missing.add("`" + f.name() + "` " + f.dataType().sql());
-    }
-    if (!missing.isEmpty()) {
+    List<String> missing = missingColumns();
+    if (missing.isEmpty()) return;
+    try {
       lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("ALTER TABLE delta.`" + lake().path(LakeTables.RUNS)
           + "` ADD COLUMNS (" + String.join(", ", missing) + ")"));
       lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("ALTER TABLE delta.`" + lake().path(LakeTables.RUNS)
           + "` SET TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
+    } catch (Exception e) { // another run upgraded it at the same moment
+      if (!missingColumns().isEmpty()) throw e;
     }
+  }
+
+  /** Columns of SCHEMA the table lacks (a lake written by a healthscore from before the ledger). */
+  private List<String> missingColumns() {
+    List<String> have = List.of(lake().read(LakeTables.RUNS).schema().fieldNames());
+    List<String> missing = new ArrayList<>();
+    for (StructField f : SCHEMA.fields()) {
+      if (!have.contains(f.name())) missing.add("`" + f.name() + "` " + f.dataType().sql());
+    }
+    return missing;
   }
 
   private static String ddl() {
