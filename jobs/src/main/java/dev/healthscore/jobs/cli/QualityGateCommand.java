@@ -40,7 +40,7 @@ public class QualityGateCommand extends SparkCommand {
     QualityGate.Verdict v = QualityGate.checkRecorded(new Lake(spark, lake), asOf, limits);
     v.checks().forEach(c -> StepTimer.log("quality-gate %s: %s", asOf, c));
     if (!v.passed()) {
-      throw new ExitCodes.GateFailed("quality gate failed for " + asOf + ": " + v.failures());
+      throw new ExitCodes.Failure(ExitCodes.GATE_FAILED, "quality gate failed for " + asOf + ": " + v.failures());
     }
   }
 }

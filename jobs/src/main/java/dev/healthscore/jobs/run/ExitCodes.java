@@ -51,27 +51,18 @@ public final class ExitCodes {
     return (nl < 0 ? s : s.substring(0, nl)).trim();
   }
 
-  /** A run refused because another run holds its lease. */
-  public static final class DateHeld extends RuntimeException implements Coded {
-    public DateHeld(String message) {
+  /** A failure told in one line with its own exit code: a date held by another run (3), a failed gate (4). */
+  public static final class Failure extends RuntimeException implements Coded {
+    private final int code;
+
+    public Failure(int code, String message) {
       super(message);
+      this.code = code;
     }
 
     @Override
     public int exitCode() {
-      return DATE_HELD;
-    }
-  }
-
-  /** The quality gate failed on the staged results; nothing was published. */
-  public static final class GateFailed extends RuntimeException implements Coded {
-    public GateFailed(String message) {
-      super(message);
-    }
-
-    @Override
-    public int exitCode() {
-      return GATE_FAILED;
+      return code;
     }
   }
 }

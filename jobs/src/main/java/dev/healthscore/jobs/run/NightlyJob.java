@@ -65,7 +65,7 @@ public final class NightlyJob {
       gate.checks().forEach(c -> StepTimer.log("%s: gate %s", ctx.command(), c));
       if (!gate.passed()) {
         if (!settings.skipGate()) {
-          throw new ExitCodes.GateFailed("quality gate failed for " + ctx.asOf() + ", nothing published: " + gate.failures()
+          throw new ExitCodes.Failure(ExitCodes.GATE_FAILED, "quality gate failed for " + ctx.asOf() + ", nothing published: " + gate.failures()
               + " (see docs/runs.md; --skip-gate publishes anyway)");
         }
         StepTimer.log("%s: --skip-gate: publishing although the gate failed", ctx.command());

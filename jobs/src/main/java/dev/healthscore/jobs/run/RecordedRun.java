@@ -151,7 +151,7 @@ public final class RecordedRun {
       if (holder.isEmpty()) holder = ledger.tryInsertRunning(row);
       if (holder.isEmpty()) return;
       if (Instant.now().isAfter(deadline)) {
-        throw new ExitCodes.DateHeld("'" + request.leaseKey() + "' is held by " + holder.get()
+        throw new ExitCodes.Failure(ExitCodes.DATE_HELD, "'" + request.leaseKey() + "' is held by " + holder.get()
             + (request.waitFor() == null || request.waitFor().isZero() ? "; try again when it ends, or add --wait SECONDS"
             : "; waited " + request.waitFor().toSeconds() + "s"));
       }
