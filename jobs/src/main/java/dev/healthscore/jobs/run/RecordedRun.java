@@ -248,16 +248,9 @@ public final class RecordedRun {
   private synchronized void end(String status, int exitCode, String reason, Long accounts, List<QuarantineCounts> counts,
                                 Map<String, Long> perBand) {
     if (ended) return;
-    Map<String, Long> input = null;
-    Map<String, Long> quarantined = null;
-    if (counts != null) {
-      input = new LinkedHashMap<>();
-      quarantined = new LinkedHashMap<>();
-      for (QuarantineCounts c : counts) {
-        input.put(c.table(), c.input());
-        quarantined.put(c.table(), c.quarantined());
-      }
-    }
+    QualityGate.Counts read = counts == null ? null : QualityGate.Counts.of(0, counts);
+    Map<String, Long> input = read == null ? null : read.input();
+    Map<String, Long> quarantined = read == null ? null : read.quarantined();
     Map<String, Double> steps = new LinkedHashMap<>();
     ctx.timer().timings().forEach((k, v) -> steps.put(k, v.toMillis() / 1000.0));
     ledger.finish(RunLedger.endRow(startRow, status, exitCode, reason, accounts, input, quarantined, perBand, steps,
@@ -281,7 +274,7 @@ public final class RecordedRun {
     String by = signal == null ? "the JVM shutting down before the run ended" : signal;
     int code = signal == null ? ExitCodes.FAILED : "SIGINT".equals(signal) ? ExitCodes.SIGINT : ExitCodes.SIGTERM;
     StepTimer.log("%s: stopped by %s; recording run %s as failed", ctx.command(), by, ctx.runId());
-    failed(new Stopped("stopped by " + by, code));
+    failed(new ExitCodes.Failure(code, "stopped by " + by));
   }
 
   private void close() {
@@ -291,21 +284,6 @@ public final class RecordedRun {
       org.apache.spark.util.ShutdownHookManager.removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
       // the JVM is already shutting down: the hook runs or ran
-    }
-  }
-
-
-  private static final class Stopped extends RuntimeException implements ExitCodes.Coded {
-    private final int code;
-
-    Stopped(String message, int code) {
-      super(message);
-      this.code = code;
-    }
-
-    @Override
-    public int exitCode() {
-      return code;
     }
   }
 }
