@@ -1,5 +1,6 @@
 package dev.healthscore.features;
 
+import dev.healthscore.features.pit.ActiveAccounts;
 import static dev.healthscore.features.Agg.COUNT;
 import static dev.healthscore.features.Agg.COUNT_DISTINCT;
 import static dev.healthscore.features.Agg.DAYS_SINCE_LAST;
@@ -97,7 +98,7 @@ public final class FeatureCatalog {
 
   /** Attributes of the account itself, from the accounts table. */
   public static final List<String> ACCOUNT_COLUMNS =
-      List.of("segment", "region", "industry", "csm_owner", "parent_account_id", "tenure_days");
+      List.of("segment", "region", "industry", "csm_owner", "parent_account_id", ActiveAccounts.TENURE_DAYS);
 
   private static Column lower(String c) {
     return functions.lower(col(c));
@@ -124,7 +125,7 @@ public final class FeatureCatalog {
   public static List<String> allNames(List<Feature> features) {
     List<String> out = new ArrayList<>(names(features));
     DERIVED.forEach(d -> out.add(d.name()));
-    out.add("tenure_days");
+    out.add(ActiveAccounts.TENURE_DAYS);
     return out;
   }
 

@@ -70,7 +70,7 @@ public final class HealthscoreConfig {
       for (Iterator<String> it = user.fieldNames(); it.hasNext(); ) {
         String name = it.next();
         if (!SECTIONS.contains(name)) {
-          throw new ConfigException("config " + source + ": unknown section '" + name + "' (known: " + SECTIONS + ")");
+          throw new ConfigException("config " + source + ": unknown section '" + name + "' (known: " + String.join(", ", new java.util.TreeSet<>(SECTIONS)) + ")");
         }
         merged.set(name, merge(merged.get(name), user.get(name), name));
         dropDependents(merged.get(name), user.get(name), name);
@@ -97,7 +97,10 @@ public final class HealthscoreConfig {
       if (!key.startsWith(section + ".") || !user.has(key.substring(section.length() + 1))) return;
       for (String dependent : dependents) {
         String d = dependent.substring(section.length() + 1);
-        if (!user.has(d)) ((ObjectNode) merged).remove(d);
+        JsonNode inherited = merged.get(d);
+        if (!user.has(d) && inherited != null) {
+          ((ObjectNode) merged).set(d, inherited.isArray() ? YAML.createArrayNode() : YAML.createObjectNode()); // empty, still set
+        }
       }
     });
   }

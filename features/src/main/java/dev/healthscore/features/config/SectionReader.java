@@ -49,72 +49,67 @@ public final class SectionReader {
         path + "." + key, source);
   }
 
-  public int integer(String key, int dflt, int min, int max) {
+  /** The key's value; every key a reader asks for is set in the built-in defaults, so Java never restates a default. */
+  private JsonNode required(String key, String expected) {
     JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
+    if (n == null || n.isNull()) throw error(path + "." + key, "must be set (" + expected + ")");
+    return n;
+  }
+
+  public int integer(String key, int min, int max) {
+    JsonNode n = required(key, "a whole number in " + min + ".." + max);
     if (!n.isIntegralNumber() || n.asLong() < min || n.asLong() > max) {
       throw error(path + "." + key, "must be a whole number in " + min + ".." + max + " (got " + show(n) + ")");
     }
     return n.asInt();
   }
 
-  /** A whole number the built-in defaults always set (so Java never restates the default). */
-  public int integer(String key, int min, int max) {
-    if (!has(key)) throw error(path + "." + key, "must be set (a whole number in " + min + ".." + max + ")");
-    return integer(key, 0, min, max);
-  }
-
-  public double number(String key, double dflt, double min, double max) {
-    JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
-    if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
-      throw error(path + "." + key, "must be a number in [" + fmt(min) + ", " + fmt(max) + "] (got " + show(n) + ")");
-    }
+  public double number(String key, double min, double max) {
+    String expected = "a number in [" + fmt(min) + ", " + fmt(max) + "]";
+    JsonNode n = required(key, expected);
+    if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) throw error(path + "." + key, "must be " + expected + " (got " + show(n) + ")");
     return n.asDouble();
   }
 
-  public String text(String key, String dflt, Set<String> allowed) {
-    JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
-    if (!n.isTextual() || (allowed != null && !allowed.contains(n.asText()))) {
-      throw error(path + "." + key, "must be one of " + allowed + " (got " + show(n) + ")");
-    }
+  /** A number the defaults leave {@code null} on purpose (the reader then derives it); null when unset. */
+  public Double optionalNumber(String key, double min, double max) {
+    return has(key) ? number(key, min, max) : null;
+  }
+
+  public String text(String key, Set<String> allowed) {
+    JsonNode n = required(key, "one of " + allowed);
+    if (!n.isTextual() || !allowed.contains(n.asText())) throw error(path + "." + key, "must be one of " + allowed + " (got " + show(n) + ")");
     return n.asText();
   }
 
-  public boolean bool(String key, boolean dflt) {
-    JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
+  public boolean bool(String key) {
+    JsonNode n = required(key, "true or false");
     if (!n.isBoolean()) throw error(path + "." + key, "must be true or false (got " + show(n) + ")");
     return n.asBoolean();
   }
 
   /** A non-empty list of numbers in [min, max]. */
-  public List<Double> numbers(String key, List<Double> dflt, double min, double max) {
-    JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
+  public List<Double> numbers(String key, double min, double max) {
+    String expected = "a non-empty list of numbers in [" + fmt(min) + ", " + fmt(max) + "]";
+    JsonNode n = required(key, expected);
     List<Double> out = new ArrayList<>();
     if (n.isArray()) for (JsonNode v : n) if (v.isNumber() && v.asDouble() >= min && v.asDouble() <= max) out.add(v.asDouble());
-    if (!n.isArray() || n.isEmpty() || out.size() != n.size()) {
-      throw error(path + "." + key, "must be a non-empty list of numbers in [" + fmt(min) + ", " + fmt(max) + "] (got " + show(n) + ")");
-    }
+    if (!n.isArray() || n.isEmpty() || out.size() != n.size()) throw error(path + "." + key, "must be " + expected + " (got " + show(n) + ")");
     return out;
   }
 
-  /** A list of lower_snake_case names (may be empty). */
-  public List<String> names(String key, List<String> dflt) {
-    JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
+  /** A list of lower_snake_case names (may be empty: {@code []}). */
+  public List<String> names(String key) {
+    JsonNode n = required(key, "a list of lower_snake_case names");
     List<String> out = new ArrayList<>();
     if (n.isArray()) for (JsonNode v : n) if (v.isTextual() && v.asText().matches("[a-z][a-z0-9_]*")) out.add(v.asText());
     if (!n.isArray() || out.size() != n.size()) throw error(path + "." + key, "must be a list of lower_snake_case names (got " + show(n) + ")");
     return out;
   }
 
-  /** A mapping of lower_snake_case names to text (e.g. SQL expressions). */
-  public Map<String, String> textMap(String key, Map<String, String> dflt) {
-    JsonNode n = node.get(key);
-    if (n == null || n.isNull()) return dflt;
+  /** A mapping of lower_snake_case names to text (e.g. SQL expressions; may be empty: <code>{}</code>). */
+  public Map<String, String> textMap(String key) {
+    JsonNode n = required(key, "a mapping of name: text");
     if (!n.isObject()) throw error(path + "." + key, "must be a mapping of name: text (got " + show(n) + ")");
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {

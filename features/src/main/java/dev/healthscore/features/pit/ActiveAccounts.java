@@ -18,6 +18,9 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ActiveAccounts {
   public static final String FIRST_CHURN = "first_churn_date";
+  /** The account's age at T: a feature every model and scorecard may read, computed here rather than in the catalog. */
+  public static final String TENURE_DAYS = "tenure_days";
+  public static final String TENURE_DESCRIPTION = "days from account creation to T";
 
   private ActiveAccounts() {}
 
@@ -34,7 +37,7 @@ public final class ActiveAccounts {
         .filter(col(FIRST_CHURN).isNull().or(col(FIRST_CHURN).gt(col(AsOf.DATE))))
         .select(col("account_id"), col(AsOf.DATE), col("account_name"), col("segment"), col("region"), col("industry"),
             col("csm_owner"), col("parent_account_id"),
-            datediff(col(AsOf.DATE), col("created_date")).cast("double").as("tenure_days"),
+            datediff(col(AsOf.DATE), col("created_date")).cast("double").as(TENURE_DAYS),
             col(FIRST_CHURN));
   }
 

@@ -9,7 +9,7 @@ import org.apache.spark.sql.execution.LogicalRDD;
  * alerts, the prepared training rows), computed once and kept in the executors with its plan
  * cut off (a local checkpoint). Later plans over it stay short: a {@code persist()}ed result
  * is instead matched by Spark's cache against every cached plan whenever a query is planned,
- * which cost the hierarchy rollup (a dozen self-joins) 14 s with the features plan cached
+ * which made the hierarchy rollup (a dozen self-joins) slow with the features plan cached
  * beside it; and every task over it carries only the stored blocks, not the plan that made
  * them, which matters to the hundreds of small jobs of a model fit (docs/benchmarks.md).
  */

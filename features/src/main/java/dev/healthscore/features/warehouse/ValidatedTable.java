@@ -26,8 +26,8 @@ import org.apache.spark.sql.Row;
  * count them per rule.
  *
  * <p>The observation holds two aggregates, not one per rule: every observed aggregate is
- * evaluated for every input row outside generated code, and on the 51M-row usage table
- * one per rule (8) cost 22 s of a 33 s pass, two cost 7 s (docs/benchmarks.md).
+ * evaluated for every input row outside generated code, so one per rule made the usage
+ * table's pass several times slower (measured in docs/benchmarks.md).
  */
 public final class ValidatedTable {
   /** {@link #rowsWithValidity()}: true where the row breaks no row-local rule. */

@@ -1,7 +1,7 @@
 package dev.healthscore.jobs.cli;
 
+import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.features.config.HealthscoreConfig;
-import dev.healthscore.jobs.run.NightlyJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +27,7 @@ public class ConfigCommand implements Runnable {
     @Override
     public Integer call() {
       HealthscoreConfig effective = HealthscoreConfig.load(config);
-      NightlyJob.Settings.from(effective, false); // every section nightly reads is checked
+      RunConfig.from(effective); // every section is checked
       System.out.print(effective.toYaml());
       return 0;
     }

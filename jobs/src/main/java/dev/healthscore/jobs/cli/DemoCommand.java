@@ -1,5 +1,7 @@
 package dev.healthscore.jobs.cli;
 
+import dev.healthscore.models.eval.ModelKind;
+import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.generate.GenerateResult;
@@ -11,10 +13,7 @@ import dev.healthscore.jobs.run.NightlyJob;
 import dev.healthscore.jobs.run.RecordedRun;
 import dev.healthscore.jobs.run.RunContext;
 import dev.healthscore.jobs.run.TrainJob;
-import dev.healthscore.models.churn.ChurnModelConfig;
-import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.eval.ModelScores;
-import dev.healthscore.models.scorecard.ScorecardConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +43,7 @@ public class DemoCommand extends SparkCommand {
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})") long seed;
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in)") Path configFile;
 
-  private HealthscoreConfig config;
-  private ScorecardConfig scorecard;
-  private ChurnModelConfig model;
-  private NightlyJob.Settings nightly;
-  private EvaluationConfig evaluation;
+  private RunConfig config;
   private GeneratorOptions world;
 
   /**
@@ -84,11 +79,7 @@ public class DemoCommand extends SparkCommand {
     if (accounts == null) accounts = full ? 2000 : 1000;
     if (months == null) months = full ? 30 : 24;
     HealthscoreConfig base = full ? HealthscoreConfig.defaults() : HealthscoreConfig.defaults().merged(QUICK, "demo (quick)");
-    config = configFile == null ? base : base.merged(readConfig(configFile), configFile.toString());
-    nightly = NightlyJob.Settings.from(config, false);
-    scorecard = nightly.scorecard();
-    model = nightly.model();
-    evaluation = EvaluationConfig.from(config);
+    config = RunConfig.from(configFile == null ? base : base.merged(readConfig(configFile), configFile.toString()));
     try {
       world = new GeneratorOptions(out.resolve("warehouse").toString(), accounts, months, seed, GeneratorOptions.DEFAULT_START);
     } catch (IllegalArgumentException e) {
@@ -125,7 +116,7 @@ public class DemoCommand extends SparkCommand {
     NightlyJob.Result today = nightly(spark, timer, warehouse, lake, t);
     EvaluateJob.Result eval = timer.step("evaluate as of " + t + " (backtests)", () -> {
       RunContext ctx = RunContext.create(spark, "evaluate", t, config, warehouse, lake);
-      return RecordedRun.record(ctx, request(ctx), run -> EvaluateJob.run(ctx, model, scorecard, evaluation, run));
+      return RecordedRun.record(ctx, request(ctx), run -> EvaluateJob.run(ctx, run));
     });
     timer.step("write the accuracy report", () -> ReportJob.run(spark, lake, null, report, new StepTimer("report")));
 
@@ -138,11 +129,11 @@ public class DemoCommand extends SparkCommand {
     StepTimer.log("  today (%s): %,d active accounts, per health band %s", t, today.accounts(), today.accountsPerBand());
     StepTimer.log("  model %s: %s", trained.version(), trained.decision());
     StepTimer.log("  backtest at %s (%,d accounts, %,d churned within %d days): churn model AUC %s, health score AUC %s, "
-            + "top-decile lift %.2f", latest.cutoff(), latest.accounts(), latest.churners(), model.horizonDays(),
-        auc(latest, ModelScores.CHURN_MODEL), auc(latest, ModelScores.HEALTH_SCORE),
-        latest.topDecileLift().getOrDefault(ModelScores.CHURN_MODEL, Double.NaN));
-    if (latest.aucWithCi().containsKey(ModelScores.GBT_REFERENCE)) {
-      StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelScores.GBT_REFERENCE));
+            + "top-decile lift %.2f", latest.cutoff(), latest.accounts(), latest.churners(), config.model().horizonDays(),
+        auc(latest, ModelKind.CHURN_MODEL.id()), auc(latest, ModelKind.HEALTH_SCORE.id()),
+        latest.topDecileLift().getOrDefault(ModelKind.CHURN_MODEL.id(), Double.NaN));
+    if (latest.aucWithCi().containsKey(ModelKind.GBT_REFERENCE.id())) {
+      StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelKind.GBT_REFERENCE.id()));
     }
     StepTimer.log("next:");
     StepTimer.log("  open the report       %s", report.toAbsolutePath());
@@ -154,14 +145,14 @@ public class DemoCommand extends SparkCommand {
   private NightlyJob.Result nightly(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
     return timer.step("nightly as of " + day, () -> {
       RunContext ctx = RunContext.create(spark, "nightly", day, config, warehouse, lake);
-      return RecordedRun.record(ctx, request(ctx), run -> NightlyJob.run(ctx, this.nightly, run));
+      return RecordedRun.record(ctx, request(ctx), run -> NightlyJob.run(ctx, false, run));
     });
   }
 
   private TrainJob.Result train(SparkSession spark, StepTimer timer, String warehouse, String lake, LocalDate day) {
     return timer.step("train as of " + day, () -> {
       RunContext ctx = RunContext.create(spark, "train", day, config, warehouse, lake);
-      return RecordedRun.record(ctx, request(ctx), run -> TrainJob.run(ctx, model, false, run));
+      return RecordedRun.record(ctx, request(ctx), run -> TrainJob.run(ctx, false, run));
     });
   }
 

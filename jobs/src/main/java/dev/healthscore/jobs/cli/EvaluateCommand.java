@@ -1,11 +1,8 @@
 package dev.healthscore.jobs.cli;
 
-import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.jobs.run.EvaluateJob;
 import dev.healthscore.jobs.run.RunContext;
-import dev.healthscore.models.churn.ChurnModelConfig;
-import dev.healthscore.models.eval.EvaluationConfig;
-import dev.healthscore.models.scorecard.ScorecardConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,10 +15,7 @@ import picocli.CommandLine.Mixin;
             + "same cutoffs). Then: bin/healthscore report."})
 public class EvaluateCommand extends SparkCommand {
   @Mixin RunOptions options;
-  private HealthscoreConfig config;
-  private ChurnModelConfig model;
-  private ScorecardConfig scorecard;
-  private EvaluationConfig evaluation;
+  private RunConfig config;
 
   @Override
   protected String name() {
@@ -32,16 +26,13 @@ public class EvaluateCommand extends SparkCommand {
   protected void prepare() {
     config = options.loadConfig();
     options.check();
-    model = ChurnModelConfig.from(config);
-    scorecard = ScorecardConfig.from(config);
-    evaluation = EvaluationConfig.from(config);
   }
 
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
     try {
-      recorded(ctx, options, false, run -> EvaluateJob.run(ctx, model, scorecard, evaluation, run));
+      recorded(ctx, options, false, run -> EvaluateJob.run(ctx, run));
     } catch (IllegalArgumentException e) {
       throw new UserError("cannot evaluate as of " + options.asOf + ": " + e.getMessage());
     }

@@ -1,6 +1,6 @@
 package dev.healthscore.jobs.cli;
 
-import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.jobs.run.FeaturesJob;
 import dev.healthscore.jobs.run.RunContext;
 import org.apache.spark.sql.SparkSession;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
     description = "Computes point-in-time features as of T into the lake table account_features (and T's rejected rows into quarantine).")
 public class FeaturesCommand extends SparkCommand {
   @Mixin RunOptions options;
-  private HealthscoreConfig config;
+  private RunConfig config;
 
   @Override
   protected void prepare() {

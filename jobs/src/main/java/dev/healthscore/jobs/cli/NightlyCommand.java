@@ -1,6 +1,7 @@
 package dev.healthscore.jobs.cli;
 
 import dev.healthscore.jobs.run.NightlyJob;
+import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.jobs.run.RunContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -16,8 +17,7 @@ public class NightlyCommand extends SparkCommand {
   @Mixin RunOptions options;
   @Option(names = "--skip-gate", description = "Publish even when the quality gate fails (recorded in the runs table).")
   boolean skipGate;
-  private dev.healthscore.features.config.HealthscoreConfig config;
-  private NightlyJob.Settings settings;
+  private RunConfig config;
 
   @Override
   protected String name() {
@@ -28,13 +28,12 @@ public class NightlyCommand extends SparkCommand {
   protected void prepare() {
     config = options.loadConfig();
     options.check();
-    settings = NightlyJob.Settings.from(config, skipGate);
   }
 
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
-    recorded(ctx, options, skipGate, run -> NightlyJob.run(ctx, settings, run));
+    recorded(ctx, options, skipGate, run -> NightlyJob.run(ctx, skipGate, run));
     printTimings(ctx.timer());
   }
 }

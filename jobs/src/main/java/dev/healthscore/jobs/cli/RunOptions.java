@@ -1,6 +1,7 @@
 package dev.healthscore.jobs.cli;
 
 import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.RunConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -28,8 +29,9 @@ public class RunOptions {
       description = "When another run holds this date, wait up to SECONDS for it to end instead of failing at once (exit 3).")
   public long waitSeconds;
 
-  public HealthscoreConfig loadConfig() {
-    return HealthscoreConfig.load(config);
+  /** The effective configuration, every section checked (exit 2 on a mistake): call before Spark starts. */
+  public RunConfig loadConfig() {
+    return RunConfig.from(HealthscoreConfig.load(config));
   }
 
   /** Before Spark starts: absolute paths, a finished day, a warehouse that exists, a lake that can be written. */

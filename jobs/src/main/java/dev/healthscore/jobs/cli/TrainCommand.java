@@ -1,9 +1,8 @@
 package dev.healthscore.jobs.cli;
 
-import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.jobs.run.RunContext;
 import dev.healthscore.jobs.run.TrainJob;
-import dev.healthscore.models.churn.ChurnModelConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +16,7 @@ public class TrainCommand extends SparkCommand {
   @Mixin RunOptions options;
   @Option(names = "--force", description = "promote the new model even if it validates worse than the champion")
   boolean force;
-  private HealthscoreConfig config;
-  private ChurnModelConfig model;
+  private RunConfig config;
 
   @Override
   protected String name() {
@@ -29,14 +27,13 @@ public class TrainCommand extends SparkCommand {
   protected void prepare() {
     config = options.loadConfig();
     options.check();
-    model = ChurnModelConfig.from(config);
   }
 
   @Override
   protected void run(SparkSession spark) {
     RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
     try {
-      recorded(ctx, options, false, run -> TrainJob.run(ctx, model, force, run));
+      recorded(ctx, options, false, run -> TrainJob.run(ctx, force, run));
     } catch (IllegalArgumentException e) {
       throw new UserError("cannot train as of " + options.asOf + ": " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.lake;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.features.run.FaultInjection;
@@ -30,7 +31,6 @@ import org.apache.spark.sql.types.StructField;
  * replace whole as-of dates (idempotent re-runs) and carry table and column comments.
  */
 public final class Lake {
-  public static final String AS_OF = "as_of_date";
   private final SparkSession spark;
   private final String root;
 
@@ -112,11 +112,11 @@ public final class Lake {
    */
   public void replaceDates(String table, Dataset<Row> rows, Collection<LocalDate> dates, TableDoc doc) {
     String predicate = dates.stream().map(d -> "DATE'" + d + "'")
-        .collect(Collectors.joining(", ", AS_OF + " IN (", ")"));
+        .collect(Collectors.joining(", ", AsOf.DATE + " IN (", ")"));
     commit(table, doc, () -> withComments(rows, doc).write().format("delta").mode("overwrite")
         .option("replaceWhere", predicate)
         .option("mergeSchema", "true")
-        .partitionBy(AS_OF)
+        .partitionBy(AsOf.DATE)
         .save(path(table)));
   }
 
@@ -228,7 +228,7 @@ public final class Lake {
 
   /** Rows of one as-of date; Delta prunes the other partitions. */
   public Dataset<Row> readDate(String table, LocalDate date) {
-    return read(table).filter(col(AS_OF).equalTo(Date.valueOf(date)));
+    return read(table).filter(col(AsOf.DATE).equalTo(Date.valueOf(date)));
   }
 
   private void setTableComment(String table, String comment) {

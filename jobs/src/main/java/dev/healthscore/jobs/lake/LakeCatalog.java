@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.lake;
 
+import dev.healthscore.features.pit.AsOf;
 import dev.healthscore.features.config.ConfigException;
 import dev.healthscore.features.run.StepTimer;
 import io.delta.tables.DeltaTable;
@@ -154,11 +155,11 @@ public final class LakeCatalog {
    */
   private static String latestPublished(SparkSession s, String db, List<String> lakeTables) {
     if (!lakeTables.contains(LakeTables.RUNS) || !List.of(s.table(db + "." + LakeTables.RUNS).columns()).contains("status")) {
-      return " WHERE " + Lake.AS_OF + " = (SELECT max(" + Lake.AS_OF + ") FROM " + db + "." + LakeTables.ACCOUNT_HEALTH + ")";
+      return " WHERE " + AsOf.DATE + " = (SELECT max(" + AsOf.DATE + ") FROM " + db + "." + LakeTables.ACCOUNT_HEALTH + ")";
     }
-    String published = "SELECT run_id, " + Lake.AS_OF + " FROM " + db + "." + LakeTables.RUNS
+    String published = "SELECT run_id, " + AsOf.DATE + " FROM " + db + "." + LakeTables.RUNS
         + " WHERE command = 'nightly' AND (status IS NULL OR status = 'succeeded')";
-    return " WHERE " + Lake.AS_OF + " = (SELECT max(" + Lake.AS_OF + ") FROM (" + published + "))"
+    return " WHERE " + AsOf.DATE + " = (SELECT max(" + AsOf.DATE + ") FROM (" + published + "))"
         + " AND run_id IN (SELECT run_id FROM (" + published + "))";
   }
 

@@ -1,5 +1,7 @@
 package dev.healthscore.jobs.lake;
 
+import dev.healthscore.features.pit.ActiveAccounts;
+import dev.healthscore.features.pit.AsOf;
 import dev.healthscore.features.DerivedFeature;
 import dev.healthscore.features.Feature;
 import dev.healthscore.features.FeatureCatalog;
@@ -18,6 +20,14 @@ public final class LakeTables {
   public static final String HEALTH_ALERTS = "health_alerts";
   public static final String HEALTH_BY_SEGMENT = "health_by_segment";
   public static final String ACCOUNT_HIERARCHY_HEALTH = "account_hierarchy_health";
+  /** The churn model registry (one row per trained model). */
+  public static final String CHURN_MODELS = "churn_models";
+  /** What {@code evaluate} writes: one row set per backtest cutoff. */
+  public static final String MODEL_EVALUATION = "model_evaluation";
+  public static final String MODEL_GAINS = "model_gains";
+  public static final String MODEL_CALIBRATION = "model_calibration";
+  public static final String MODEL_ROC = "model_roc";
+  public static final String MODEL_BAND_RATES = "model_band_rates";
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",
@@ -27,19 +37,19 @@ public final class LakeTables {
       "row_json", "the rejected row, as JSON",
       "run_id", "run that set the row aside",
       "command", "command of that run",
-      "as_of_date", "as-of date of that run",
+      AsOf.DATE, "as-of date of that run",
       "quarantined_at", "when the row was set aside (UTC)");
 
   public static TableDoc accountFeaturesDoc(List<Feature> features) {
     Map<String, String> cols = new LinkedHashMap<>();
     cols.put("account_id", "account identifier");
-    cols.put("as_of_date", "as-of date T: every feature uses only data known at the end of day T (UTC)");
+    cols.put(AsOf.DATE, "as-of date T: every feature uses only data known at the end of day T (UTC)");
     cols.put("segment", "account segment (smb, mid_market, enterprise)");
     cols.put("region", "account region");
     cols.put("industry", "account industry");
     cols.put("csm_owner", "customer success manager");
     cols.put("parent_account_id", "parent account in the hierarchy, if any");
-    cols.put("tenure_days", "days from account creation to T");
+    cols.put(ActiveAccounts.TENURE_DAYS, ActiveAccounts.TENURE_DESCRIPTION);
     for (Feature f : features) cols.put(f.name(), f.description());
     for (DerivedFeature d : FeatureCatalog.DERIVED) cols.put(d.name(), d.description());
     cols.put("run_id", "run that wrote the row");

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.lake;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.models.churn.ChurnModel;
@@ -23,7 +24,6 @@ import org.apache.spark.sql.types.StructType;
  * models not promoted are {@code rejected}.
  */
 public final class ModelRegistry {
-  public static final String TABLE = "churn_models";
   public static final String CHAMPION = "champion";
   public static final String RETIRED = "retired";
   public static final String REJECTED = "rejected";
@@ -31,7 +31,7 @@ public final class ModelRegistry {
   static final StructType COEFFICIENT = new StructType()
       .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
   public static final StructType SCHEMA = new StructType()
-      .add("version", "string").add("status", "string").add("trained_at", "timestamp").add("as_of_date", "date")
+      .add("version", "string").add("status", "string").add("trained_at", "timestamp").add(AsOf.DATE, "date")
       .add("lookback_months", "int").add("horizon_days", "int").add("snapshot_dates", DataTypes.createArrayType(DataTypes.DateType))
       .add("n_rows", "long").add("n_churners", "long")
       .add("features", DataTypes.createArrayType(DataTypes.StringType))
@@ -47,7 +47,7 @@ public final class ModelRegistry {
 
   static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
       "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
-      "trained_at", "when the model was trained (UTC)", "as_of_date", "training date T: only data known at T was used",
+      "trained_at", "when the model was trained (UTC)", AsOf.DATE, "training date T: only data known at T was used",
       "lookback_months", "months of monthly snapshots", "horizon_days", "churn horizon H the model predicts",
       "snapshot_dates", "snapshot dates D of the training rows (D + H <= T)",
       "n_rows", "training rows (account x snapshot)", "n_churners", "training rows that churned within the horizon",
@@ -72,26 +72,21 @@ public final class ModelRegistry {
     return lake.root() + "/models/" + version;
   }
 
-  /** A registry row. */
-  public record Entry(String version, String status, Timestamp trainedAt, Date asOf, int lookbackMonths, int horizonDays,
-                      List<Date> snapshotDates, long rows, long churners, List<ChurnModel.Coefficient> coefficients,
-                      double intercept, double offset, Map<String, String> hyperParams, List<Date> validationDates,
-                      long validationRows, long validationChurners, double validationAuc, double validationLift,
-                      double validationEce, double validationLogLoss, double validationBrier, String championVersion,
-                      Double championAuc, String decision, String modelPath, String runId) {
-    Entry withStatus(String s) {
-      return new Entry(version, s, trainedAt, asOf, lookbackMonths, horizonDays, snapshotDates, rows, churners, coefficients,
-          intercept, offset, hyperParams, validationDates, validationRows, validationChurners, validationAuc, validationLift,
-          validationEce, validationLogLoss, validationBrier, championVersion, championAuc, decision, modelPath, runId);
-    }
-
+  /**
+   * A registry row, in the parts a train run knows one after another: what it trained on,
+   * the fitted model, how it did on the held-out snapshots, and the promotion decision.
+   */
+  public record Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
+                      String modelPath, String runId) {
     Row toRow() {
-      List<Row> coefs = coefficients.stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
-      List<String> features = coefficients.stream().map(ChurnModel.Coefficient::feature).toList();
-      return RowFactory.create(version, status, trainedAt, asOf, lookbackMonths, horizonDays, seq(snapshotDates), rows, churners,
-          seq(features), seq(coefs), intercept, offset, scala.jdk.javaapi.CollectionConverters.asScala(hyperParams),
-          seq(validationDates), validationRows, validationChurners, validationAuc, validationLift, validationEce,
-          validationLogLoss, validationBrier, championVersion, championAuc, decision, modelPath, runId);
+      List<Row> coefs = fit.coefficients().stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
+      List<String> features = fit.coefficients().stream().map(ChurnModel.Coefficient::feature).toList();
+      return RowFactory.create(version, status, training.trainedAt(), training.asOf(), training.lookbackMonths(),
+          training.horizonDays(), seq(training.snapshotDates()), training.rows(), training.churners(),
+          seq(features), seq(coefs), fit.intercept(), fit.offset(), scala.jdk.javaapi.CollectionConverters.asScala(fit.hyperParams()),
+          seq(validation.dates()), validation.rows(), validation.churners(), validation.auc(), validation.topDecileLift(),
+          validation.ece(), validation.logLoss(), validation.brier(), decision.championVersion(), decision.championAuc(),
+          decision.decision(), modelPath, runId);
     }
 
     private static <T> scala.collection.immutable.Seq<T> seq(List<T> l) {
@@ -99,10 +94,24 @@ public final class ModelRegistry {
     }
   }
 
+  /** The training rows: as of T, snapshots D with D + horizon <= T. */
+  public record Training(Timestamp trainedAt, Date asOf, int lookbackMonths, int horizonDays, List<Date> snapshotDates, long rows,
+                         long churners) {}
+
+  /** The fitted pipeline's coefficients (per +1 SD), intercept, log-odds correction and chosen settings. */
+  public record Fit(List<ChurnModel.Coefficient> coefficients, double intercept, double offset, Map<String, String> hyperParams) {}
+
+  /** Out-of-time results on the held-out snapshots. */
+  public record Validation(List<Date> dates, long rows, long churners, double auc, double topDecileLift, double ece, double logLoss,
+                           double brier) {}
+
+  /** The champion at training time, its AUC on the same held-out rows (null: it could not score them), and why. */
+  public record Decision(String championVersion, Double championAuc, String decision) {}
+
   /** The champion's row, if any model was promoted. */
   public Optional<Row> champion() {
-    if (!lake.exists(TABLE)) return Optional.empty();
-    List<Row> rows = lake.read(TABLE).filter(col("status").equalTo(CHAMPION)).orderBy(col("trained_at").desc()).limit(1)
+    if (!lake.exists(LakeTables.CHURN_MODELS)) return Optional.empty();
+    List<Row> rows = lake.read(LakeTables.CHURN_MODELS).filter(col("status").equalTo(CHAMPION)).orderBy(col("trained_at").desc()).limit(1)
         .collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
@@ -115,15 +124,15 @@ public final class ModelRegistry {
   /** Adds a model; if promoted, the old champion becomes retired. The table is small: rewritten whole. */
   public void register(SparkSession spark, Entry entry) {
     List<Row> rows = new ArrayList<>();
-    if (lake.exists(TABLE)) {
-      for (Row r : lake.read(TABLE).collectAsList()) {
+    if (lake.exists(LakeTables.CHURN_MODELS)) {
+      for (Row r : lake.read(LakeTables.CHURN_MODELS).collectAsList()) {
         boolean demote = entry.status().equals(CHAMPION) && CHAMPION.equals(r.getAs("status"));
         rows.add(demote ? withStatus(r, RETIRED) : r);
       }
     }
     rows.add(entry.toRow());
     Dataset<Row> all = spark.createDataFrame(rows, SCHEMA);
-    lake.overwrite(TABLE, all, DOC);
+    lake.overwrite(LakeTables.CHURN_MODELS, all, DOC);
   }
 
   private static Row withStatus(Row r, String status) {

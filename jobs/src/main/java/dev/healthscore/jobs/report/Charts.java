@@ -1,5 +1,7 @@
 package dev.healthscore.jobs.report;
 
+import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.eval.ModelKind;
 import static dev.healthscore.jobs.report.Html.DASH;
 import static dev.healthscore.jobs.report.Html.count;
 import static dev.healthscore.jobs.report.Html.num2;
@@ -86,7 +88,7 @@ final class Charts {
             + (m.accounts() != null ? ", " + count(m.accounts()) + " accounts" : "")
             + (m.churners() != null ? ", " + count(m.churners()) + " churners" : "");
         if (m.hasInterval()) s.errorBar(x, f.y().at(m.ciLow()), f.y().at(m.ciHigh()), colour, tip);
-        s.circle(x, f.y().at(m.value()), model.equals(ReportData.BASE_RATE) ? 3 : 4.5, colour, tip);
+        s.circle(x, f.y().at(m.value()), model.equals(ModelKind.BASE_RATE.id()) ? 3 : 4.5, colour, tip);
       }
     }
     s.legend(f.left(), 24, legendWidth, keys);
@@ -110,7 +112,7 @@ final class Charts {
   /** ROC curves of the report's cutoff, with the chance diagonal. */
   static String roc(ReportData d, List<RocPoint> points) {
     Map<String, List<RocPoint>> byModel = byModel(points, RocPoint::model);
-    byModel.remove(ReportData.BASE_RATE); // a constant score's ROC is the diagonal already drawn
+    byModel.remove(ModelKind.BASE_RATE.id()); // a constant score's ROC is the diagonal already drawn
     Frame f = UNIT_SQUARE;
     Svg s = unitSquare("roc", "ROC curves at cutoff " + d.cutoff(), "Churners caught (true positive rate)",
         "Staying accounts flagged by mistake (false positive rate)");
@@ -129,12 +131,12 @@ final class Charts {
   /** Cumulative gains: share of churners reached after contacting the riskiest x% of accounts. */
   static String gains(ReportData d, List<Gain> gains) {
     Map<String, List<Gain>> byModel = byModel(gains, Gain::model);
-    byModel.remove(ReportData.BASE_RATE); // a constant score has no ranking to follow
+    byModel.remove(ModelKind.BASE_RATE.id()); // a constant score has no ranking to follow
     Frame f = UNIT_SQUARE;
     Svg s = unitSquare("gains", "Cumulative gains at cutoff " + d.cutoff(), "Share of all churners reached",
         "Share of accounts contacted, riskiest first");
-    Optional<Double> k = d.value(ReportData.CHURN_MODEL, "capacity_accounts");
-    Optional<Metric> cap = d.metric(d.cutoff(), ReportData.CHURN_MODEL, "capacity_accounts");
+    Optional<Double> k = d.value(ModelKind.CHURN_MODEL.id(), "capacity_accounts");
+    Optional<Metric> cap = d.metric(d.cutoff(), ModelKind.CHURN_MODEL.id(), "capacity_accounts");
     if (k.isPresent() && cap.get().accounts() != null && cap.get().accounts() > 0) {
       double share = k.get() / cap.get().accounts();
       if (share > 0 && share < 1) {
@@ -171,10 +173,10 @@ final class Charts {
   /** Lift per decile as grouped bars; 1x = the average churn rate. */
   static String lift(ReportData d, List<Gain> gains) {
     Map<String, List<Gain>> byModel = byModel(gains, Gain::model);
-    byModel.remove(ReportData.BASE_RATE);
+    byModel.remove(ModelKind.BASE_RATE.id());
     List<String> models = ordered(byModel.keySet(), d);
     int deciles = gains.stream().mapToInt(Gain::decile).max().orElse(10);
-    double max = gains.stream().filter(g -> !g.model().equals(ReportData.BASE_RATE) && g.lift() != null)
+    double max = gains.stream().filter(g -> !g.model().equals(ModelKind.BASE_RATE.id()) && g.lift() != null)
         .mapToDouble(Gain::lift).max().orElse(1);
     // one key per model, with its top-decile lift; as many rows as they need (four models take four)
     List<Key> keys = models.stream().map(m -> Key.box(ModelStyle.label(m) + byModel.get(m).stream()
@@ -210,7 +212,7 @@ final class Charts {
   /** Calibration: mean predicted probability vs observed churn rate per probability bin, sized by accounts. */
   static String calibration(ReportData d, List<CalibrationBin> bins) {
     List<CalibrationBin> shown = bins.stream()
-        .filter(b -> b.model().equals(ReportData.CHURN_MODEL) && b.accounts() > 0 && b.meanPredicted() != null
+        .filter(b -> b.model().equals(ModelKind.CHURN_MODEL.id()) && b.accounts() > 0 && b.meanPredicted() != null
             && b.observedRate() != null)
         .toList();
     double max = shown.stream().mapToDouble(b -> Math.max(b.meanPredicted(), b.observedRate())).max().orElse(0.1);
@@ -221,9 +223,9 @@ final class Charts {
     s.xGrid(f, ticks).yAxis(f, ticks, Html::pct0, "Share that actually churned");
     s.xAxis(f, ticks, Html::pct0, "Predicted churn probability (mean of the group)");
     s.reference(f.x().at(0), f.y().at(0), f.x().at(top), f.y().at(top));
-    String colour = ModelStyle.colour(ReportData.CHURN_MODEL);
+    String colour = ModelStyle.colour(ModelKind.CHURN_MODEL.id());
     s.path(shown.stream().map(b -> new double[] {f.x().at(b.meanPredicted()), f.y().at(b.observedRate())}).toList(),
-        colour, false, ModelStyle.label(ReportData.CHURN_MODEL));
+        colour, false, ModelStyle.label(ModelKind.CHURN_MODEL.id()));
     long most = shown.stream().mapToLong(CalibrationBin::accounts).max().orElse(1);
     for (CalibrationBin b : shown) {
       double r = 3.5 + 9 * Math.sqrt((double) b.accounts() / most);
@@ -245,8 +247,8 @@ final class Charts {
   /** Churn rate per health band (rule score) next to churn rate per risk band (model). */
   static String bands(ReportData d, List<BandRate> rates) {
     List<Group> groups = new ArrayList<>();
-    addGroup(groups, rates, ReportData.HEALTH_SCORE, "Health band (rule score)", List.of("red", "yellow", "green"));
-    addGroup(groups, rates, ReportData.CHURN_MODEL, "Churn risk band (model)", List.of("high", "medium", "low"));
+    addGroup(groups, rates, ModelKind.HEALTH_SCORE.id(), "Health band (rule score)", List.of("red", "yellow", "green"));
+    addGroup(groups, rates, ModelKind.CHURN_MODEL.id(), "Churn risk band (model)", List.of("high", "medium", "low"));
     double max = rates.stream().filter(r -> r.churnRate() != null).mapToDouble(BandRate::churnRate).max().orElse(0.1);
     double top = Math.min(1, Scale.niceCeil(Math.max(0.05, max * 1.15), 5));
     int bars = groups.stream().mapToInt(g -> g.bands().size()).sum();

@@ -1,5 +1,7 @@
 package dev.healthscore.jobs.report;
 
+import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.eval.ModelKind;
 import static dev.healthscore.jobs.report.Html.DASH;
 import static dev.healthscore.jobs.report.Html.NA;
 import static dev.healthscore.jobs.report.Html.count;
@@ -55,24 +57,24 @@ public final class HtmlReport {
     section(b, "roc", "", "Churners caught vs false alarms (ROC)",
         "Lowering the bar for flagging an account catches more churners (up) but also flags more accounts that stay (right): "
             + "the closer a curve hugs the top-left corner the better, and the diagonal is random guessing.",
-        chartOr(d, d.roc(), ReportReader.MODEL_ROC, rows -> Charts.roc(d, rows)));
+        chartOr(d, d.roc(), LakeTables.MODEL_ROC, rows -> Charts.roc(d, rows)));
     section(b, "gains", "", "Churners reached by contacting the riskiest accounts first",
         "If your team calls accounts in order of risk, the curve shows what share of all churners it has reached after "
             + "contacting a given share of accounts; the diagonal is calling at random.",
-        chartOr(d, d.gains(), ReportReader.MODEL_GAINS, rows -> Charts.gains(d, rows)));
+        chartOr(d, d.gains(), LakeTables.MODEL_GAINS, rows -> Charts.gains(d, rows)));
     section(b, "lift", "", "Lift per risk decile",
         "How many times the average churn rate each tenth of the risk ranking churned at (1\u00d7 = average): a useful "
             + "score has tall bars on the left that fall away to the right.",
-        chartOr(d, d.gains(), ReportReader.MODEL_GAINS, rows -> Charts.lift(d, rows)));
+        chartOr(d, d.gains(), LakeTables.MODEL_GAINS, rows -> Charts.lift(d, rows)));
     section(b, "calibration", "", "Are the predicted probabilities right? (calibration)",
         "Accounts are grouped by predicted churn probability; a point on the diagonal means that the share that actually "
             + "churned matched the prediction, so the probabilities can be taken at face value.",
-        chartOr(d, d.calibration(), ReportReader.MODEL_CALIBRATION, rows -> Charts.calibration(d, rows))
+        chartOr(d, d.calibration(), LakeTables.MODEL_CALIBRATION, rows -> Charts.calibration(d, rows))
             + eceNote(d));
     section(b, "bands", "", "Churn rate by band: rule score vs model",
         "The share of accounts in each band that churned within " + horizon(d) + " days: the bigger the gap between "
             + "red / high and green / low, the better the bands separate risky accounts from safe ones.",
-        chartOr(d, d.bandRates(), ReportReader.MODEL_BAND_RATES, rows -> Charts.bands(d, rows)));
+        chartOr(d, d.bandRates(), LakeTables.MODEL_BAND_RATES, rows -> Charts.bands(d, rows)));
     section(b, "signals", "", "Strongest churn signals (churn model)",
         "How the model's odds of churn change when one measure rises by one standard deviation, the others held fixed: "
             + "bars to the right raise the risk (\u00d72 = odds doubled), bars to the left lower it.",
@@ -108,7 +110,7 @@ public final class HtmlReport {
   // ---- headline ----
 
   private static void headline(StringBuilder b, ReportData d) {
-    String m = ReportData.CHURN_MODEL;
+    String m = ModelKind.CHURN_MODEL.id();
     Optional<Metric> auc = d.metric(d.cutoff(), m, "auc");
     b.append("<section id=\"headline\" class=\"card wide\">\n<h2>Summary</h2>\n");
     if (auc.isEmpty() || auc.get().value() == null) {
@@ -134,7 +136,7 @@ public final class HtmlReport {
 
   /** The one-paragraph summary a reader who reads nothing else takes away. */
   static String leadSentence(ReportData d) {
-    String m = ReportData.CHURN_MODEL;
+    String m = ModelKind.CHURN_MODEL.id();
     StringBuilder s = new StringBuilder("At the latest cutoff (").append(d.cutoff()).append(") the churn model ranked accounts with AUC ")
         .append(esc(withCi(d.metric(d.cutoff(), m, "auc").orElseThrow())));
     d.value(m, "top_decile_lift").ifPresent(l -> s.append("; its riskiest 10% of accounts churned at ").append(times(l))
@@ -235,7 +237,7 @@ public final class HtmlReport {
   }
 
   private static List<Metric> churnModelAucs(ReportData d) {
-    return d.cutoffs().stream().map(c -> d.metric(c, ReportData.CHURN_MODEL, "auc")).flatMap(Optional::stream)
+    return d.cutoffs().stream().map(c -> d.metric(c, ModelKind.CHURN_MODEL.id(), "auc")).flatMap(Optional::stream)
         .filter(m -> m.value() != null).toList();
   }
 
@@ -259,7 +261,7 @@ public final class HtmlReport {
           .append(esc(d.value(m, "precision_at_capacity").map(Html::pct).orElse(NA))).append("</td></tr>\n");
     }
     b.append("</tbody>\n</table>\n");
-    if (models.contains(ReportData.BASE_RATE)) b.append("<p class=\"note\">").append(BASE_RATE_NO_LIFT).append("</p>\n");
+    if (models.contains(ModelKind.BASE_RATE.id())) b.append("<p class=\"note\">").append(BASE_RATE_NO_LIFT).append("</p>\n");
   }
 
   static final String BASE_RATE_NO_LIFT = "The base rate gives every account the same score, so it ranks no account above another "
@@ -267,7 +269,7 @@ public final class HtmlReport {
 
   /** A lift, unless the model is the base rate: a constant score has no riskiest decile, so its "lift" means nothing. */
   static Optional<Double> lift(String model, Optional<Double> lift) {
-    return model.equals(ReportData.BASE_RATE) ? Optional.empty() : lift;
+    return model.equals(ModelKind.BASE_RATE.id()) ? Optional.empty() : lift;
   }
 
   /** "0.812 (95% CI 0.790–0.835)" as HTML whose interval wraps as a whole in a narrow column. */
@@ -296,8 +298,8 @@ public final class HtmlReport {
   }
 
   private static Optional<String> modelVerdict(ReportData d) {
-    Optional<Metric> model = auc(d, ReportData.CHURN_MODEL);
-    Optional<Metric> rule = auc(d, ReportData.HEALTH_SCORE);
+    Optional<Metric> model = auc(d, ModelKind.CHURN_MODEL.id());
+    Optional<Metric> rule = auc(d, ModelKind.HEALTH_SCORE.id());
     if (model.isEmpty() || rule.isEmpty()) return Optional.empty();
     Metric a = model.get();
     Metric r = rule.get();
@@ -321,8 +323,8 @@ public final class HtmlReport {
 
   /** "A single measure, X, ranks churners better than the rule-based health score (AUC 0.724 vs 0.702 ...)." */
   static Optional<String> bestFeatureVerdict(ReportData d) {
-    Optional<Metric> best = auc(d, ReportData.BEST_FEATURE);
-    Optional<Metric> rule = auc(d, ReportData.HEALTH_SCORE);
+    Optional<Metric> best = auc(d, ModelKind.BEST_FEATURE.id());
+    Optional<Metric> rule = auc(d, ModelKind.HEALTH_SCORE.id());
     if (best.isEmpty() || rule.isEmpty() || !(best.get().value() > rule.get().value())) return Optional.empty();
     Metric f = best.get();
     Metric r = rule.get();
@@ -332,13 +334,13 @@ public final class HtmlReport {
         ? "A single measure on its own, " + f.detail() + "," : "The best single measure on its own")
         .append(" ranks churners better than the rule-based health score (AUC ").append(num3(f.value())).append(" vs ")
         .append(num3(r.value())).append(gap).append(")");
-    auc(d, ReportData.CHURN_MODEL).filter(m -> f.value() >= m.value())
+    auc(d, ModelKind.CHURN_MODEL.id()).filter(m -> f.value() >= m.value())
         .ifPresent(m -> s.append(", and at least as well as the churn model (AUC ").append(num3(m.value())).append(")"));
     return Optional.of(s.append('.').toString());
   }
 
   private static String label(ReportData d, String model) {
-    if (model.equals(ReportData.BEST_FEATURE)) {
+    if (model.equals(ModelKind.BEST_FEATURE.id())) {
       Optional<String> detail = d.metric(d.cutoff(), model, "auc").map(Metric::detail);
       if (detail.isPresent() && detail.get() != null) return ModelStyle.label(model) + " (" + detail.get() + ")";
     }
@@ -365,7 +367,7 @@ public final class HtmlReport {
   }
 
   private static String eceNote(ReportData d) {
-    return d.value(ReportData.CHURN_MODEL, "ece")
+    return d.value(ModelKind.CHURN_MODEL.id(), "ece")
         .map(e -> "<p class=\"note\">Expected calibration error (ECE): " + num3(e) + " " + DASH
             + " on average the predicted probability is off by " + Html.points(e) + ".</p>\n")
         .orElse("");
@@ -373,7 +375,7 @@ public final class HtmlReport {
 
   private static String signals(ReportData d) {
     if (d.model().isEmpty()) {
-      return notAvailable(d.missingTables().contains(ReportReader.CHURN_MODELS) ? "the lake has no churn_models table"
+      return notAvailable(d.missingTables().contains(LakeTables.CHURN_MODELS) ? "the lake has no churn_models table"
           : "churn_models has no champion model");
     }
     TrainedModel m = d.model().get();
@@ -429,11 +431,11 @@ public final class HtmlReport {
       for (String m : models) {
         Metric any = d.metrics().stream().filter(x -> x.cutoff().equals(c) && x.model().equals(m)).findFirst().orElseThrow();
         b.append("<tr><td>").append(swatch(m)).append(esc(ModelStyle.label(m)))
-            .append(m.equals(ReportData.BEST_FEATURE) && any.detail() != null ? " <span class=\"detail\">" + esc(any.detail()) + "</span>" : "")
+            .append(m.equals(ModelKind.BEST_FEATURE.id()) && any.detail() != null ? " <span class=\"detail\">" + esc(any.detail()) + "</span>" : "")
             .append("</td>");
         for (String[] col : METRIC_COLUMNS) {
           Optional<Metric> v = d.metric(c, m, col[0]).filter(x -> x.value() != null)
-              .filter(x -> !(col[0].equals("top_decile_lift") && m.equals(ReportData.BASE_RATE)));
+              .filter(x -> !(col[0].equals("top_decile_lift") && m.equals(ModelKind.BASE_RATE.id())));
           String cell = v.map(x -> switch (col[0]) {
             case "auc" -> esc(num3(x.value())) + (x.hasInterval()
                 ? " <span class=\"nowrap\">(" + esc(num3(x.ciLow()) + DASH + num3(x.ciHigh())) + ")</span>" : "");
@@ -449,16 +451,16 @@ public final class HtmlReport {
       b.append("</tbody>\n");
     }
     b.append("</table>\n");
-    d.value(ReportData.CHURN_MODEL, "capacity_accounts").ifPresent(k -> b.append("<p class=\"note\">Capacity: the ")
+    d.value(ModelKind.CHURN_MODEL.id(), "capacity_accounts").ifPresent(k -> b.append("<p class=\"note\">Capacity: the ")
         .append(count(Math.round(k))).append(" accounts the team can contact per cutoff (the riskiest first).</p>\n"));
-    if (d.models().contains(ReportData.BASE_RATE)) b.append("<p class=\"note\">").append(BASE_RATE_NO_LIFT).append("</p>\n");
+    if (d.models().contains(ModelKind.BASE_RATE.id())) b.append("<p class=\"note\">").append(BASE_RATE_NO_LIFT).append("</p>\n");
     confusion(d).ifPresent(c -> b.append("<p class=\"note\" id=\"confusion\">").append(esc(c)).append("</p>\n"));
     return b.toString();
   }
 
   /** The churn model's confusion matrix at the high-risk cut-off, in words. */
   static Optional<String> confusion(ReportData d) {
-    String m = ReportData.CHURN_MODEL;
+    String m = ModelKind.CHURN_MODEL.id();
     Optional<Double> threshold = d.value(m, "confusion_threshold");
     Optional<Double> tp = d.value(m, "confusion_tp");
     Optional<Double> fp = d.value(m, "confusion_fp");
@@ -473,7 +475,7 @@ public final class HtmlReport {
 
   private static String quality(ReportData d) {
     if (d.dataQuality().isEmpty()) {
-      return notAvailable(d.missingTables().contains("runs") ? "the lake has no runs table" : "the runs table is empty");
+      return notAvailable(d.missingTables().contains(LakeTables.RUNS) ? "the lake has no runs table" : "the runs table is empty");
     }
     DataQuality q = d.dataQuality().get();
     long in = q.totalInput();

@@ -1,6 +1,6 @@
 package dev.healthscore.jobs.report;
 
-import dev.healthscore.models.eval.ModelScores;
+import dev.healthscore.models.eval.ModelKind;
 import java.util.List;
 
 /** How each evaluated model is named and coloured in the report (the same everywhere). */
@@ -12,30 +12,28 @@ final class ModelStyle {
   private static final List<String> OTHER = List.of("#16a085", "#8e44ad", "#7f8c8d", "#d35400");
 
   static String label(String model) {
-    return switch (model) {
-      case ReportData.CHURN_MODEL -> "Churn model";
-      case ReportData.HEALTH_SCORE -> "Health score (rules)";
-      case ReportData.BEST_FEATURE -> "Best single measure";
-      case ReportData.BASE_RATE -> "Base rate (no model)";
-      case ModelScores.GBT_REFERENCE -> "Gradient-boosted trees (yardstick)";
-      default -> model;
-    };
+    return ModelKind.of(model).map(k -> switch (k) {
+      case CHURN_MODEL -> "Churn model";
+      case HEALTH_SCORE -> "Health score (rules)";
+      case BEST_FEATURE -> "Best single measure";
+      case BASE_RATE -> "Base rate (no model)";
+      case GBT_REFERENCE -> "Gradient-boosted trees (yardstick)";
+    }).orElse(model);
   }
 
   static String colour(String model) {
-    return switch (model) {
-      case ReportData.CHURN_MODEL -> "#1f5fbf";
-      case ReportData.HEALTH_SCORE -> "#e67e22";
-      case ReportData.BEST_FEATURE -> "#8e44ad";
-      case ReportData.BASE_RATE -> "#95a5a6";
-      case ModelScores.GBT_REFERENCE -> "#16a085";
-      default -> OTHER.get(Math.floorMod(model.hashCode(), OTHER.size()));
-    };
+    return ModelKind.of(model).map(k -> switch (k) {
+      case CHURN_MODEL -> "#1f5fbf";
+      case HEALTH_SCORE -> "#e67e22";
+      case BEST_FEATURE -> "#8e44ad";
+      case BASE_RATE -> "#95a5a6";
+      case GBT_REFERENCE -> "#16a085";
+    }).orElse(OTHER.get(Math.floorMod(model.hashCode(), OTHER.size())));
   }
 
   /** Baselines are drawn dashed, so the two real scores stand out. */
   static boolean dashed(String model) {
-    return model.equals(ReportData.BASE_RATE) || model.equals(ReportData.BEST_FEATURE);
+    return ModelKind.of(model).map(k -> k == ModelKind.BASE_RATE || k == ModelKind.BEST_FEATURE).orElse(false);
   }
 
   /** Band colours: the health bands are named after colours; risk bands use the same traffic light. */

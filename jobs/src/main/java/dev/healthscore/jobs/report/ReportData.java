@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.report;
 
+import dev.healthscore.models.eval.ModelKind;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.Lake;
 import java.time.Instant;
@@ -33,11 +34,6 @@ public record ReportData(
     Optional<TrainedModel> model,
     Optional<DataQuality> dataQuality,
     List<String> missingTables) {
-
-  public static final String CHURN_MODEL = "churn_model";
-  public static final String HEALTH_SCORE = "health_score";
-  public static final String BEST_FEATURE = "best_feature";
-  public static final String BASE_RATE = "base_rate";
 
   /** Reads the report's tables, one timed step each; {@code cutoff} null means the latest evaluated cutoff. */
   public static ReportData load(Lake lake, LocalDate cutoff, StepTimer timer) {
@@ -102,9 +98,9 @@ public record ReportData(
 
   /** Models evaluated at any cutoff, in display order (churn model, health score, baselines, others). */
   public List<String> models() {
-    List<String> order = List.of(CHURN_MODEL, HEALTH_SCORE, BEST_FEATURE, BASE_RATE);
+    // ModelKind's order is the display order; models of other kinds come after, by name
     return metrics.stream().map(Metric::model).distinct()
-        .sorted(Comparator.comparingInt((String m) -> order.indexOf(m) < 0 ? order.size() : order.indexOf(m))
+        .sorted(Comparator.comparingInt((String m) -> ModelKind.of(m).map(Enum::ordinal).orElse(ModelKind.values().length))
             .thenComparing(Comparator.naturalOrder()))
         .toList();
   }

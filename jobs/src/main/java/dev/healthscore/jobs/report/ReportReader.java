@@ -1,5 +1,8 @@
 package dev.healthscore.jobs.report;
 
+import dev.healthscore.features.pit.ActiveAccounts;
+import dev.healthscore.models.eval.ModelKind;
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -39,12 +42,6 @@ import org.apache.spark.sql.Row;
 final class ReportReader {
   private ReportReader() {}
 
-  static final String MODEL_EVALUATION = "model_evaluation";
-  static final String MODEL_GAINS = "model_gains";
-  static final String MODEL_CALIBRATION = "model_calibration";
-  static final String MODEL_ROC = "model_roc";
-  static final String MODEL_BAND_RATES = "model_band_rates";
-  static final String CHURN_MODELS = "churn_models";
 
   /** What each catalog feature means, for the signals chart's glossary. */
   static final Map<String, String> FEATURE_DESCRIPTIONS = featureDescriptions();
@@ -53,15 +50,15 @@ final class ReportReader {
     Map<String, String> m = new LinkedHashMap<>();
     FeatureCatalog.DEFAULT.forEach(f -> m.put(f.name(), f.description()));
     FeatureCatalog.DERIVED.forEach(f -> m.put(f.name(), f.description()));
-    m.put("tenure_days", "days from account creation to T");
+    m.put(ActiveAccounts.TENURE_DAYS, ActiveAccounts.TENURE_DESCRIPTION);
     return Map.copyOf(m);
   }
 
   static ReportData load(Lake lake, LocalDate requested, Instant now, StepTimer timer) {
-    if (!lake.exists(MODEL_EVALUATION)) {
+    if (!lake.exists(LakeTables.MODEL_EVALUATION)) {
       throw new UserError("lake " + lake.root() + " has no model_evaluation table: run evaluate first");
     }
-    List<Metric> all = timer.step("read " + MODEL_EVALUATION, () -> latestEvaluations(lake.read(MODEL_EVALUATION).collectAsList()));
+    List<Metric> all = timer.step("read " + LakeTables.MODEL_EVALUATION, () -> latestEvaluations(lake.read(LakeTables.MODEL_EVALUATION).collectAsList()));
     List<LocalDate> evaluated = all.stream().map(Metric::cutoff).distinct().sorted().toList();
     if (evaluated.isEmpty()) {
       throw new UserError("lake " + lake.root() + ": model_evaluation has no rows: run evaluate first");
@@ -75,31 +72,31 @@ final class ReportReader {
     List<Metric> metrics = all.stream().filter(m -> !m.cutoff().isAfter(cutoff)).toList();
 
     List<String> missing = new ArrayList<>();
-    for (String t : List.of(MODEL_GAINS, MODEL_CALIBRATION, MODEL_ROC, MODEL_BAND_RATES, CHURN_MODELS,
+    for (String t : List.of(LakeTables.MODEL_GAINS, LakeTables.MODEL_CALIBRATION, LakeTables.MODEL_ROC, LakeTables.MODEL_BAND_RATES, LakeTables.CHURN_MODELS,
         LakeTables.RUNS, LakeTables.QUARANTINE)) {
       if (!lake.exists(t)) missing.add(t);
     }
-    Optional<List<Gain>> gains = atCutoff(lake, timer, MODEL_GAINS, cutoff, missing, c -> new Gain(c.str("model"),
+    Optional<List<Gain>> gains = atCutoff(lake, timer, LakeTables.MODEL_GAINS, cutoff, missing, c -> new Gain(c.str("model"),
         c.intRequired("decile"), c.longRequired("accounts"), c.longRequired("churners"), c.dbl("churn_rate"),
         c.longRequired("cumulative_accounts"), c.longRequired("cumulative_churners"), c.dbl("cumulative_capture_share"),
         c.dbl("lift"), c.dbl("cumulative_lift")))
         .map(l -> sorted(l, Comparator.comparing(Gain::model).thenComparingInt(Gain::decile)));
-    Optional<List<CalibrationBin>> calibration = atCutoff(lake, timer, MODEL_CALIBRATION, cutoff, missing,
+    Optional<List<CalibrationBin>> calibration = atCutoff(lake, timer, LakeTables.MODEL_CALIBRATION, cutoff, missing,
         c -> new CalibrationBin(c.str("model"), c.intRequired("bin"), c.dblRequired("lower"), c.dblRequired("upper"),
             c.longRequired("accounts"), c.dbl("mean_predicted"), c.dbl("observed_rate")))
         .map(l -> sorted(l, Comparator.comparing(CalibrationBin::model).thenComparingInt(CalibrationBin::bin)));
-    Optional<List<RocPoint>> roc = atCutoff(lake, timer, MODEL_ROC, cutoff, missing,
+    Optional<List<RocPoint>> roc = atCutoff(lake, timer, LakeTables.MODEL_ROC, cutoff, missing,
         c -> new RocPoint(c.str("model"), c.intRequired("point"), c.dblRequired("fpr"), c.dblRequired("tpr")))
         .map(l -> sorted(l, Comparator.comparing(RocPoint::model).thenComparingInt(RocPoint::point)));
-    Optional<List<BandRate>> bands = atCutoff(lake, timer, MODEL_BAND_RATES, cutoff, missing,
+    Optional<List<BandRate>> bands = atCutoff(lake, timer, LakeTables.MODEL_BAND_RATES, cutoff, missing,
         c -> new BandRate(c.str("model"), c.str("band"), c.longRequired("accounts"), c.longRequired("churners"),
             c.dbl("churn_rate")));
 
     String evaluatedVersion = metrics.stream()
-        .filter(m -> m.cutoff().equals(cutoff) && m.model().equals(ReportData.CHURN_MODEL) && m.detail() != null)
+        .filter(m -> m.cutoff().equals(cutoff) && m.model().equals(ModelKind.CHURN_MODEL.id()) && m.detail() != null)
         .map(Metric::detail).findFirst().orElse(null);
-    Optional<TrainedModel> model = missing.contains(CHURN_MODELS) ? Optional.empty()
-        : timer.step("read " + CHURN_MODELS, () -> trainedModel(lake.read(CHURN_MODELS).collectAsList(), evaluatedVersion));
+    Optional<TrainedModel> model = missing.contains(LakeTables.CHURN_MODELS) ? Optional.empty()
+        : timer.step("read " + LakeTables.CHURN_MODELS, () -> trainedModel(lake.read(LakeTables.CHURN_MODELS).collectAsList(), evaluatedVersion));
     Optional<DataQuality> quality = missing.contains(LakeTables.RUNS) ? Optional.empty()
         : timer.step("read runs and quarantine", () -> dataQuality(lake, !missing.contains(LakeTables.QUARANTINE)));
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
@@ -111,7 +108,7 @@ final class ReportReader {
     record Evaluated(Metric metric, Instant at) {}
     Map<String, Evaluated> latest = new LinkedHashMap<>();
     for (Row r : rows) {
-      Cells c = new Cells(MODEL_EVALUATION, r);
+      Cells c = new Cells(LakeTables.MODEL_EVALUATION, r);
       Metric m = new Metric(c.dateRequired("cutoff_date"), c.str("model"), c.str("model_detail"), c.str("metric"),
           c.dbl("value"), c.dbl("ci_low"), c.dbl("ci_high"), c.lng("accounts"), c.lng("churners"), c.integer("horizon_days"));
       latest.merge(m.cutoff() + "|" + m.model() + "|" + m.metric(), new Evaluated(m, c.instant("evaluated_at")),
@@ -136,21 +133,21 @@ final class ReportReader {
   /** The model evaluated at the cutoff when the registry has it, else the current champion. */
   static Optional<TrainedModel> trainedModel(List<Row> registry, String evaluatedVersion) {
     Optional<Row> evaluated = registry.stream()
-        .filter(r -> evaluatedVersion != null && evaluatedVersion.equals(new Cells(CHURN_MODELS, r).str("version")))
+        .filter(r -> evaluatedVersion != null && evaluatedVersion.equals(new Cells(LakeTables.CHURN_MODELS, r).str("version")))
         .findFirst();
     Optional<Row> chosen = evaluated.isPresent() ? evaluated : registry.stream()
-        .filter(r -> "champion".equals(new Cells(CHURN_MODELS, r).str("status")))
-        .max(Comparator.comparing(r -> Objects.requireNonNullElse(new Cells(CHURN_MODELS, r).instant("trained_at"), Instant.EPOCH)));
+        .filter(r -> "champion".equals(new Cells(LakeTables.CHURN_MODELS, r).str("status")))
+        .max(Comparator.comparing(r -> Objects.requireNonNullElse(new Cells(LakeTables.CHURN_MODELS, r).instant("trained_at"), Instant.EPOCH)));
     return chosen.map(r -> {
-      Cells c = new Cells(CHURN_MODELS, r);
+      Cells c = new Cells(LakeTables.CHURN_MODELS, r);
       List<Coefficient> coefs = new ArrayList<>();
       for (Row k : c.rows("coefficients")) {
-        Cells kc = new Cells(CHURN_MODELS + ".coefficients", k);
+        Cells kc = new Cells(LakeTables.CHURN_MODELS + ".coefficients", k);
         String feature = kc.str("feature");
         coefs.add(new Coefficient(feature, kc.dblRequired("coefficient"), kc.dblRequired("odds_ratio_per_sd"),
             FEATURE_DESCRIPTIONS.get(feature)));
       }
-      return new TrainedModel(c.str("version"), c.str("status"), c.date("as_of_date"), c.instant("trained_at"),
+      return new TrainedModel(c.str("version"), c.str("status"), c.date(AsOf.DATE), c.instant("trained_at"),
           c.integer("horizon_days"), c.lng("n_rows"), c.lng("n_churners"), coefs, evaluated.isPresent());
     });
   }
@@ -173,7 +170,7 @@ final class ReportReader {
               .thenComparing(QuarantineCount::rule))
           .toList());
     }
-    return Optional.of(new DataQuality(runId, run.str("command"), run.date("as_of_date"), run.instant("started_at"),
+    return Optional.of(new DataQuality(runId, run.str("command"), run.date(AsOf.DATE), run.instant("started_at"),
         run.counts("input_rows"), run.counts("quarantined_rows"), breakdown));
   }
 

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.jobs.lake.TableDoc;
@@ -34,7 +35,7 @@ public final class AccountHealth {
   public static TableDoc doc(ScorecardConfig scorecard) {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("account_id", "account identifier");
-    c.put("as_of_date", "as-of date T of the run (partition column)");
+    c.put(AsOf.DATE, "as-of date T of the run (partition column)");
     c.put("health_score", "rule-based weighted health score, 0 (worst) to 100 (best)");
     c.put("health_band", "green, yellow or red");
     c.put("churn_probability", "model probability of churn within the horizon (0-1); null where no model is trained yet");

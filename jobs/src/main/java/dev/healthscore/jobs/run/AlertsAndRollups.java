@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
@@ -128,7 +129,7 @@ public final class AlertsAndRollups {
 
   static final TableDoc ALERTS_DOC = TableDoc.of(
       "Alert feed for the CS team: one row per account, as-of date and alert reason (thresholds from the alerts config section).",
-      "as_of_date", "as-of date T of the run (partition column)",
+      AsOf.DATE, "as-of date T of the run (partition column)",
       "account_id", "account identifier",
       "alert_reason", "band_worsened, score_drop_7d, score_drop_30d or churn_risk_crossed",
       "severity", "high or medium",
@@ -155,7 +156,7 @@ public final class AlertsAndRollups {
   static final TableDoc BY_SEGMENT_DOC = TableDoc.of(
       "Account health per as-of date and segment x region x industry x csm_owner, with per-dimension and total rollup rows "
           + "(filter on breakdown; (all) = rolled up, (none) = no value).",
-      "as_of_date", "as-of date T of the run (partition column)",
+      AsOf.DATE, "as-of date T of the run (partition column)",
       "breakdown", "dimensions the row is broken down by: detail (all four), segment, region, industry, csm_owner, or total",
       "segment", "account segment; (none) when null, (all) when the breakdown rolls it up",
       "region", "account region; (none) when null, (all) when the breakdown rolls it up",
@@ -183,7 +184,7 @@ public final class AlertsAndRollups {
   static final TableDoc HIERARCHY_DOC = TableDoc.of(
       "Account hierarchies per as-of date: one row per top-level account, rolling up the accounts below it (any depth); "
           + "every active account is in exactly one row.",
-      "as_of_date", "as-of date T of the run (partition column)",
+      AsOf.DATE, "as-of date T of the run (partition column)",
       "top_account_id", "top-level account: reached by following parent_account_id until an account without a parent, "
           + "or a parent not active at T",
       "top_account_active", "whether the top-level account itself is active at T (false: it churned, is not created yet, or is unknown)",

@@ -20,7 +20,7 @@ final class ChurnScoring {
 
   /**
    * Starts loading the champion model on its own thread: an MLlib pipeline loads through a
-   * string of small Spark jobs and file reads (about 10 s on a cold JVM), which can run while
+   * string of small Spark jobs and file reads (seconds on a cold JVM), which can run while
    * the features are computed. {@link #apply} waits for it; a failed load fails the run there.
    */
   static Future<Optional<ChurnModel>> loadChampion(RunContext ctx) {

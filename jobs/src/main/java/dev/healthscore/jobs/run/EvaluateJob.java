@@ -1,14 +1,13 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.models.eval.ModelKind;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.warehouse.QuarantineCounts;
 import dev.healthscore.features.warehouse.ValidatedWarehouse;
-import dev.healthscore.features.warehouse.Warehouse;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.churn.ChurnTrainer;
@@ -46,18 +45,19 @@ public final class EvaluateJob {
 
   public record Result(List<CutoffSummary> cutoffs, List<QuarantineCounts> quarantine) {}
 
-  public static Result run(RunContext ctx, ChurnModelConfig model, ScorecardConfig scorecard, EvaluationConfig eval,
-                           RecordedRun run) {
+  public static Result run(RunContext ctx, RecordedRun run) {
     StepTimer timer = ctx.timer();
-    ValidatedWarehouse warehouse = timer.step("check warehouse structure",
-        () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
+    ChurnModelConfig model = ctx.config().model();
+    ScorecardConfig scorecard = ctx.config().scorecard();
+    EvaluationConfig eval = ctx.config().evaluation();
+    ValidatedWarehouse warehouse = ctx.openWarehouse();
     List<LocalDate> cutoffs = eval.cutoffDates(ctx.asOf(), model.horizonDays());
     TreeSet<LocalDate> dates = new TreeSet<>(cutoffs);
     for (LocalDate c : cutoffs) dates.addAll(TrainingSet.snapshotDates(c, model));
     StepTimer.log("%s: %d cutoffs %s .. %s; features for %d dates in one pass (training snapshots of every cutoff)",
         ctx.command(), cutoffs.size(), cutoffs.get(0), cutoffs.get(cutoffs.size() - 1), dates.size());
     Dataset<Row> rows = timer.step("compute features for every cutoff and snapshot", () -> ChurnTrainer.materialize(
-        TrainingSet.rows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), model, List.copyOf(dates))));
+        TrainingSet.rows(ctx.spark(), warehouse, ctx.config().features(), model, List.copyOf(dates))));
     long n = rows.count();
     StepTimer.log("%s: %,d account x date rows", ctx.command(), n);
     List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
@@ -127,12 +127,12 @@ public final class EvaluateJob {
     double[] constant = new double[size];
     java.util.Arrays.fill(constant, baseRate);
     List<ModelScores> models = new ArrayList<>(List.of(
-        new ModelScores(ModelScores.CHURN_MODEL, trained.model().version(), p, true, risk),
-        new ModelScores(ModelScores.HEALTH_SCORE, scorecard.id(), rule, false, band),
-        new ModelScores(ModelScores.BASE_RATE, String.format("%.4f", baseRate), constant, true, null),
-        new ModelScores(ModelScores.BEST_FEATURE, best.feature() + (best.higherMeansChurn() ? " (higher = riskier)" : " (lower = riskier)"),
+        new ModelScores(ModelKind.CHURN_MODEL, trained.model().version(), p, true, risk),
+        new ModelScores(ModelKind.HEALTH_SCORE, scorecard.id(), rule, false, band),
+        new ModelScores(ModelKind.BASE_RATE, String.format("%.4f", baseRate), constant, true, null),
+        new ModelScores(ModelKind.BEST_FEATURE, best.feature() + (best.higherMeansChurn() ? " (higher = riskier)" : " (lower = riskier)"),
             feature, false, null)));
-    if (gbt != null) models.add(new ModelScores(ModelScores.GBT_REFERENCE, gbt.setting(), boosted, false, null));
+    if (gbt != null) models.add(new ModelScores(ModelKind.GBT_REFERENCE, gbt.setting(), boosted, false, null));
     Bootstrap bootstrap = eval.bootstrapResamples() == 0 ? null
         : new Bootstrap(eval.bootstrapResamples(), eval.bootstrapSeed(), Bootstrap.DEFAULT_LEVEL);
     return CutoffEvaluation.evaluate(cutoff, y, models, eval.capacityShare(), cfg.highRiskFrom(), bootstrap);
@@ -156,9 +156,9 @@ public final class EvaluateJob {
         "lift", "health score AUC", "lift", "feature", "gbt");
     for (CutoffSummary s : rows) {
       StepTimer.log("  %-10s %8d %8d  %-24s %6.2f  %-24s %6.2f  %-7s %-7s", s.cutoff(), s.accounts(), s.churners(),
-          auc(s, ModelScores.CHURN_MODEL), s.topDecileLift().getOrDefault(ModelScores.CHURN_MODEL, Double.NaN),
-          auc(s, ModelScores.HEALTH_SCORE), s.topDecileLift().getOrDefault(ModelScores.HEALTH_SCORE, Double.NaN),
-          point(s, ModelScores.BEST_FEATURE), point(s, ModelScores.GBT_REFERENCE));
+          auc(s, ModelKind.CHURN_MODEL.id()), s.topDecileLift().getOrDefault(ModelKind.CHURN_MODEL.id(), Double.NaN),
+          auc(s, ModelKind.HEALTH_SCORE.id()), s.topDecileLift().getOrDefault(ModelKind.HEALTH_SCORE.id(), Double.NaN),
+          point(s, ModelKind.BEST_FEATURE.id()), point(s, ModelKind.GBT_REFERENCE.id()));
     }
   }
 

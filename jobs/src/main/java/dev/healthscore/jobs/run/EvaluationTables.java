@@ -1,9 +1,9 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.models.eval.CutoffEvaluation;
 import java.sql.Date;
-import dev.healthscore.models.churn.ChurnModelConfig;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,11 +18,6 @@ import org.apache.spark.sql.types.StructType;
  * stored as null.
  */
 final class EvaluationTables {
-  static final String EVALUATION = "model_evaluation";
-  static final String GAINS = "model_gains";
-  static final String CALIBRATION = "model_calibration";
-  static final String ROC = "model_roc";
-  static final String BAND_RATES = "model_band_rates";
 
   static final StructType EVALUATION_SCHEMA = new StructType().add("cutoff_date", "date").add("model", "string")
       .add("model_detail", "string").add("metric", "string").add("value", "double").add("ci_low", "double")
@@ -58,7 +53,7 @@ final class EvaluationTables {
       "lift", "churn rate of the decile / overall churn rate", "cumulative_lift", "churn rate of deciles 1..decile / overall");
   static final TableDoc CALIBRATION_DOC = TableDoc.of("Calibration per cutoff and probability model: 10 equal-width bins.",
       "mean_predicted", "mean predicted probability in the bin", "observed_rate", "observed churn rate in the bin");
-  static final TableDoc ROC_DOC = TableDoc.of("ROC curve points per cutoff and model (at most 200, from (0,0) to (1,1)).",
+  static final TableDoc ROC_DOC = TableDoc.of("LakeTables.MODEL_ROC curve points per cutoff and model (at most 200, from (0,0) to (1,1)).",
       "fpr", "false positive rate", "tpr", "true positive rate (share of churners flagged)");
   static final TableDoc BAND_DOC = TableDoc.of("Observed churn rate per band at each cutoff: health bands and churn risk bands.",
       "model", "health_score (red/yellow/green) or churn_model (low/medium/high)");
@@ -76,7 +71,7 @@ final class EvaluationTables {
 
   void add(CutoffEvaluation.Result r) {
     Date cutoff = Date.valueOf(r.cutoff());
-    int horizon = ChurnModelConfig.from(ctx.config()).horizonDays();
+    int horizon = ctx.config().model().horizonDays();
     Timestamp at = Timestamp.from(ctx.wallClock());
     for (CutoffEvaluation.Metric m : r.metrics()) {
       evaluation.add(RowFactory.create(cutoff, m.model(), m.detail(), m.metric(), nan(m.value()), m.ciLow(), m.ciHigh(),
@@ -105,11 +100,11 @@ final class EvaluationTables {
   void write(List<LocalDate> cutoffs) {
     var spark = ctx.spark();
     var lake = ctx.lake();
-    lake.replaceWhere(EVALUATION, spark.createDataFrame(evaluation, EVALUATION_SCHEMA), "cutoff_date", cutoffs, EVALUATION_DOC);
-    lake.replaceWhere(GAINS, spark.createDataFrame(gains, GAINS_SCHEMA), "cutoff_date", cutoffs, GAINS_DOC);
-    lake.replaceWhere(CALIBRATION, spark.createDataFrame(calibration, CALIBRATION_SCHEMA), "cutoff_date", cutoffs, CALIBRATION_DOC);
-    lake.replaceWhere(ROC, spark.createDataFrame(roc, ROC_SCHEMA), "cutoff_date", cutoffs, ROC_DOC);
-    lake.replaceWhere(BAND_RATES, spark.createDataFrame(bands, BAND_SCHEMA), "cutoff_date", cutoffs, BAND_DOC);
+    lake.replaceWhere(LakeTables.MODEL_EVALUATION, spark.createDataFrame(evaluation, EVALUATION_SCHEMA), "cutoff_date", cutoffs, EVALUATION_DOC);
+    lake.replaceWhere(LakeTables.MODEL_GAINS, spark.createDataFrame(gains, GAINS_SCHEMA), "cutoff_date", cutoffs, GAINS_DOC);
+    lake.replaceWhere(LakeTables.MODEL_CALIBRATION, spark.createDataFrame(calibration, CALIBRATION_SCHEMA), "cutoff_date", cutoffs, CALIBRATION_DOC);
+    lake.replaceWhere(LakeTables.MODEL_ROC, spark.createDataFrame(roc, ROC_SCHEMA), "cutoff_date", cutoffs, ROC_DOC);
+    lake.replaceWhere(LakeTables.MODEL_BAND_RATES, spark.createDataFrame(bands, BAND_SCHEMA), "cutoff_date", cutoffs, BAND_DOC);
   }
 
   /** NaN and infinities are stored as null: "undefined", which BI tools understand. */

@@ -1,87 +1,18 @@
 package dev.healthscore.jobs.run;
 
-import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.lit;
-
-import dev.healthscore.features.Feature;
-import dev.healthscore.features.FeatureCatalog;
-import dev.healthscore.features.FeatureEngine;
-import dev.healthscore.features.pit.ActiveAccounts;
 import dev.healthscore.features.run.Concurrently;
-import dev.healthscore.features.run.Materialized;
-import dev.healthscore.features.run.StepTimer;
-import dev.healthscore.features.warehouse.QuarantineCounts;
-import dev.healthscore.features.warehouse.ValidatedWarehouse;
-import dev.healthscore.features.warehouse.Warehouse;
-import dev.healthscore.jobs.lake.LakeTables;
-import java.util.List;
-import java.util.concurrent.Future;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
-/**
- * Warehouse → validated tables → point-in-time features as of T ({@link #compute}), kept in
- * memory until the run publishes them to {@code account_features} ({@link #publish}). Every
- * input table is scanned once; rejected rows are counted, and published to {@code quarantine}.
- */
+/** {@code features}: the features of T and T's rejected rows ({@link AccountFeatures}), published and recorded. */
 public final class FeaturesJob {
   private FeaturesJob() {}
 
-  /**
-   * @param rows the features of T, computed once and kept (a local checkpoint): the nightly
-   *     scores them while they are written; {@link #release()} when done
-   */
-  public record Result(long accounts, List<QuarantineCounts> quarantine, Dataset<Row> rows, ValidatedWarehouse warehouse,
-                       List<Feature> features) {
-    /** Frees the kept rows; call when nothing reads them any more. */
-    public void release() {
-      Materialized.release(rows);
-    }
-
-    public long quarantined() {
-      return quarantine.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    }
-  }
-
-  /** The {@code features} command: compute, publish, record. */
-  public static Result run(RunContext ctx, RecordedRun run) {
-    Result features = compute(ctx);
+  public static AccountFeatures run(RunContext ctx, RecordedRun run) {
+    AccountFeatures features = AccountFeatures.compute(ctx);
     run.counted(features.quarantine());
     run.checkStillHeld();
-    Concurrently.await(publish(ctx, features));
+    Concurrently.await(features.publish(ctx));
     run.succeeded(features.accounts(), features.quarantine(), null);
     features.release();
     return features;
-  }
-
-  public static Result compute(RunContext ctx) {
-    StepTimer timer = ctx.timer();
-    ValidatedWarehouse warehouse = timer.step("check warehouse structure",
-        () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
-    List<Feature> features = FeatureCatalog.features(ctx.config());
-
-    Dataset<Row> rows = timer.step("compute features as of " + ctx.asOf(), () -> Materialized.of(
-        FeatureEngine.compute(ctx.spark(), warehouse, features, List.of(ctx.asOf()))
-            .drop(ActiveAccounts.FIRST_CHURN) // a label source, never stored with features
-            .withColumn("run_id", lit(ctx.runId()))
-            .withColumn("computed_at", current_timestamp())));
-    List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
-    long quarantined = counts.stream().mapToLong(QuarantineCounts::quarantined).sum();
-    long accounts = rows.count(); // of the kept rows: no pass over the warehouse
-    StepTimer.log("%s: %d accounts active at %s; %d rows quarantined", ctx.command(), accounts, ctx.asOf(), quarantined);
-    return new Result(accounts, counts, rows, warehouse, features);
-  }
-
-  /**
-   * Replaces T's rows of {@code quarantine} (this command's) and {@code account_features},
-   * on a thread of its own: a Delta write is mostly driver-side work (planning, stats, the
-   * commit) and overlaps well with what the caller does next (the nightly scores the same rows).
-   */
-  public static Future<?> publish(RunContext ctx, Result features) {
-    return Concurrently.start("healthscore-write-features", () -> {
-      Quarantine.publish(ctx, features.warehouse(), features.quarantine());
-      ctx.timer().step("write account_features", () -> ctx.lake().replaceDates(LakeTables.ACCOUNT_FEATURES, features.rows(),
-          List.of(ctx.asOf()), LakeTables.accountFeaturesDoc(features.features())));
-    });
   }
 }

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -11,11 +12,8 @@ import dev.healthscore.features.run.FaultInjection;
 import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
-import dev.healthscore.models.alerts.AlertsConfig;
-import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.scorecard.HealthTrends;
 import dev.healthscore.models.scorecard.Scorecard;
-import dev.healthscore.models.scorecard.ScorecardConfig;
 import java.sql.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,17 +34,8 @@ public final class NightlyJob {
   /** Longest trend look-back (90 days) times two: history older than this is never read. */
   static final int HISTORY_DAYS = 180;
 
-  public record Result(long accounts, Map<String, Long> accountsPerBand, FeaturesJob.Result features,
+  public record Result(long accounts, Map<String, Long> accountsPerBand, AccountFeatures features,
                        AlertsAndRollups.Result alerts, QualityGate.Verdict gate) {}
-
-  /** What a nightly run is told beyond its context, all validated before Spark starts. */
-  public record Settings(ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alerts, QualityGate.Limits gate,
-                         boolean skipGate) {
-    public static Settings from(dev.healthscore.features.config.HealthscoreConfig config, boolean skipGate) {
-      ChurnModelConfig model = ChurnModelConfig.from(config);
-      return new Settings(ScorecardConfig.from(config), model, AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), skipGate);
-    }
-  }
 
   /**
    * Write, audit, publish: everything of T is computed and kept in memory, the quality gate
@@ -54,17 +43,18 @@ public final class NightlyJob {
    * commit publishes the run), then the run is recorded as succeeded. A failed gate
    * publishes nothing.
    */
-  public static Result run(RunContext ctx, Settings settings, RecordedRun run) {
+  public static Result run(RunContext ctx, boolean skipGate, RecordedRun run) {
+    RunConfig config = ctx.config();
     var champion = ChurnScoring.loadChampion(ctx); // while the features are computed
-    FeaturesJob.Result features = FeaturesJob.compute(ctx);
+    AccountFeatures features = AccountFeatures.compute(ctx);
     StepTimer timer = ctx.timer();
     try {
       run.counted(features.quarantine());
-      QualityGate.Verdict gate = timer.step("quality gate", () -> QualityGate.check(settings.gate(),
+      QualityGate.Verdict gate = timer.step("quality gate", () -> QualityGate.check(config.quality(),
           QualityGate.Counts.of(features.accounts(), features.quarantine()), QualityGate.lastSucceededBefore(ctx.lake(), ctx.asOf())));
       gate.checks().forEach(c -> StepTimer.log("%s: gate %s", ctx.command(), c));
       if (!gate.passed()) {
-        if (!settings.skipGate()) {
+        if (!skipGate) {
           throw new ExitCodes.Failure(ExitCodes.GATE_FAILED, "quality gate failed for " + ctx.asOf() + ", nothing published: " + gate.failures()
               + " (see docs/runs.md; --skip-gate publishes anyway)");
         }
@@ -72,23 +62,23 @@ public final class NightlyJob {
       }
       FaultInjection.after("gate");
       run.checkStillHeld();
-      java.util.concurrent.Future<?> featuresWritten = FeaturesJob.publish(ctx, features);
+      java.util.concurrent.Future<?> featuresWritten = features.publish(ctx);
 
       // earlier runs, read once (before T is written): score trends now, probability alerts later
       Dataset<Row> history = history(ctx);
       Dataset<Row> health = timer.step("score accounts", () -> {
-        Dataset<Row> scored = Scorecard.score(features.rows(), settings.scorecard());
+        Dataset<Row> scored = Scorecard.score(features.rows(), config.scorecard());
         scored = HealthTrends.attach(scored, history);
-        scored = ChurnScoring.apply(ctx, scored, settings.model(), champion);
-        return Materialized.of(AccountHealth.select(scored, settings.scorecard(), ctx));
+        scored = ChurnScoring.apply(ctx, scored, config.model(), champion);
+        return Materialized.of(AccountHealth.select(scored, config.scorecard(), ctx));
       });
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, settings.alerts(), health,
-          history.select("account_id", "as_of_date", "churn_probability"));
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), health,
+          history.select("account_id", AsOf.DATE, "churn_probability"));
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet
       WriteMetrics metrics = timer.step("write account_health", () -> {
         WriteMetrics m = WriteMetrics.of(health, perBandCounts());
-        ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, m.rows(), List.of(ctx.asOf()), AccountHealth.doc(settings.scorecard()));
+        ctx.lake().replaceDates(LakeTables.ACCOUNT_HEALTH, m.rows(), List.of(ctx.asOf()), AccountHealth.doc(config.scorecard()));
         return m;
       });
       Map<String, Object> counted = metrics.get(() -> ctx.lake().readDate(LakeTables.ACCOUNT_HEALTH, ctx.asOf()));
@@ -135,13 +125,13 @@ public final class NightlyJob {
   static Dataset<Row> history(RunContext ctx) {
     if (!ctx.lake().exists(LakeTables.ACCOUNT_HEALTH)) {
       return ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-          .add("account_id", "string").add("as_of_date", "date").add("health_score", "double").add("health_band", "string")
+          .add("account_id", "string").add(AsOf.DATE, "date").add("health_score", "double").add("health_band", "string")
           .add("churn_probability", "double"));
     }
     Date t = Date.valueOf(ctx.asOf());
     Date from = Date.valueOf(ctx.asOf().minusDays(HISTORY_DAYS));
     return ctx.lake().read(LakeTables.ACCOUNT_HEALTH)
-        .filter(col("as_of_date").lt(lit(t)).and(col("as_of_date").geq(lit(from))))
-        .select("account_id", "as_of_date", "health_score", "health_band", "churn_probability");
+        .filter(col(AsOf.DATE).lt(lit(t)).and(col(AsOf.DATE).geq(lit(from))))
+        .select("account_id", AsOf.DATE, "health_score", "health_band", "churn_probability");
   }
 }

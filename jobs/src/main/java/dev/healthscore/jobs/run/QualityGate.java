@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -36,9 +37,9 @@ public final class QualityGate {
       SectionReader q = new SectionReader(config, "quality")
           .onlyKeys(Set.of("max_quarantine_share", "max_account_drop", "max_input_drop"));
       return new Limits(
-          quarantineShare != null ? quarantineShare : q.number("max_quarantine_share", Double.NaN, 0, 1),
-          accountDrop != null ? accountDrop : q.number("max_account_drop", Double.NaN, 0, 1),
-          inputDrop != null ? inputDrop : q.number("max_input_drop", Double.NaN, 0, 1));
+          quarantineShare != null ? quarantineShare : q.number("max_quarantine_share", 0, 1),
+          accountDrop != null ? accountDrop : q.number("max_account_drop", 0, 1),
+          inputDrop != null ? inputDrop : q.number("max_input_drop", 0, 1));
     }
   }
 
@@ -76,8 +77,8 @@ public final class QualityGate {
   public static Optional<Row> lastSucceededBefore(Lake lake, LocalDate asOf) {
     if (!lake.exists(LakeTables.RUNS)) return Optional.empty();
     List<Row> rows = lake.read(LakeTables.RUNS)
-        .filter(col("command").equalTo("nightly").and(succeeded()).and(col("as_of_date").lt(lit(Date.valueOf(asOf)))))
-        .orderBy(col("as_of_date").desc(), col("started_at").desc()).limit(1).collectAsList();
+        .filter(col("command").equalTo("nightly").and(succeeded()).and(col(AsOf.DATE).lt(lit(Date.valueOf(asOf)))))
+        .orderBy(col(AsOf.DATE).desc(), col("started_at").desc()).limit(1).collectAsList();
     return rows.stream().findFirst();
   }
 
@@ -85,7 +86,7 @@ public final class QualityGate {
   public static Verdict checkRecorded(Lake lake, LocalDate asOf, Limits limits) {
     if (!lake.exists(LakeTables.RUNS)) throw new IllegalStateException("no runs table in " + lake.root() + ": run nightly first");
     List<Row> today = lake.read(LakeTables.RUNS)
-        .filter(col("command").equalTo("nightly").and(succeeded()).and(col("as_of_date").equalTo(lit(Date.valueOf(asOf)))))
+        .filter(col("command").equalTo("nightly").and(succeeded()).and(col(AsOf.DATE).equalTo(lit(Date.valueOf(asOf)))))
         .orderBy(col("started_at").desc()).limit(1).collectAsList();
     if (today.isEmpty()) throw new IllegalStateException("no succeeded nightly run for " + asOf + " in " + lake.root());
     return check(limits, Counts.of(today.get(0)), lastSucceededBefore(lake, asOf));
@@ -117,7 +118,7 @@ public final class QualityGate {
     }
     Row prev = previous.get();
     Counts before = Counts.of(prev);
-    Object prevDate = prev.getAs("as_of_date");
+    Object prevDate = prev.getAs(AsOf.DATE);
     boolean aOk = now.accounts() >= (1 - limits.maxAccountDrop()) * before.accounts();
     ok &= aOk;
     checks.add(String.format("%s accounts: %d vs %d on %s (drop limit %.0f%%)", aOk ? "PASS" : "FAIL", now.accounts(),

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
@@ -41,7 +42,7 @@ final class Quarantine {
     Dataset<Row> rows = warehouse.rejected()
         .withColumn("run_id", lit(ctx.runId()))
         .withColumn("command", lit(ctx.command()))
-        .withColumn("as_of_date", lit(Date.valueOf(ctx.asOf())))
+        .withColumn(AsOf.DATE, lit(Date.valueOf(ctx.asOf())))
         .withColumn("quarantined_at", current_timestamp());
     ctx.timer().step("write " + quarantined + " rejected rows to quarantine", () ->
         ctx.lake().replaceWhere(LakeTables.QUARANTINE, rows, predicate, LakeTables.QUARANTINE_DOC));

@@ -1,8 +1,8 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
-import dev.healthscore.features.config.SectionReader;
 import dev.healthscore.features.run.FaultInjection;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.warehouse.QuarantineCounts;
@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -118,12 +118,8 @@ public final class RecordedRun {
   }
 
   static RecordedRun start(RunContext ctx, Request request) {
-    SectionReader cfg = new SectionReader(ctx.config(), "run").onlyKeys(Set.of("lease_seconds", "heartbeat_seconds"));
-    Duration lease = Duration.ofSeconds(cfg.integer("lease_seconds", 10, 7 * 24 * 3600));
-    Duration beat = Duration.ofSeconds(cfg.integer("heartbeat_seconds", 1, 3600));
-    if (beat.compareTo(lease.dividedBy(2)) > 0) {
-      throw cfg.error("run.heartbeat_seconds", "must be at most half of run.lease_seconds (" + lease.toSeconds() + ")");
-    }
+    Duration lease = ctx.config().lease();
+    Duration beat = ctx.config().heartbeat();
     RunLedger ledger = new RunLedger(ctx.lake());
     RecordedRun run = new RecordedRun(ctx, ledger, ledger.startRow(ctx, request.leaseKey(), request.arguments(),
         request.skipGate(), lease), lease);
@@ -205,7 +201,7 @@ public final class RecordedRun {
 
   private static boolean published(Lake lake, Row r) {
     String table = PUBLISHED_WITH.get(r.<String>getAs("command"));
-    Date asOf = r.getAs("as_of_date");
+    Date asOf = r.getAs(AsOf.DATE);
     if (table == null || asOf == null || !lake.exists(table)) return false;
     return !lake.readDate(table, asOf.toLocalDate()).filter(col("run_id").equalTo(r.<String>getAs("run_id"))).limit(1).isEmpty();
   }

@@ -3,7 +3,8 @@ package dev.healthscore.jobs.run;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.warehouse.ValidatedWarehouse;
+import dev.healthscore.features.warehouse.Warehouse;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.Lake;
 import java.time.Instant;
@@ -17,9 +18,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** Everything one command run needs: who it is, as of when, where it reads and writes. */
 public record RunContext(SparkSession spark, String runId, String command, LocalDate asOf, Instant wallClock,
-                         HealthscoreConfig config, String warehouseRoot, Lake lake, StepTimer timer) {
+                         RunConfig config, String warehouseRoot, Lake lake, StepTimer timer) {
 
-  public static RunContext create(SparkSession spark, String command, LocalDate asOf, HealthscoreConfig config,
+  public static RunContext create(SparkSession spark, String command, LocalDate asOf, RunConfig config,
                                   String warehouseRoot, String lakeRoot) {
     Instant now = Instant.now();
     String runId = command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
@@ -30,6 +31,11 @@ public record RunContext(SparkSession spark, String runId, String command, Local
         spark.sparkContext().setJobDescription(step == null ? label : label + ": " + step));
     return new RunContext(spark, runId, command, asOf, now, config, warehouseRoot,
         lakeRoot == null ? null : new Lake(spark, lakeRoot), timer);
+  }
+
+  /** The first step of every job that reads the warehouse: its structure checked against the contract, rows validated lazily. */
+  public ValidatedWarehouse openWarehouse() {
+    return timer.step("check warehouse structure", () -> ValidatedWarehouse.open(new Warehouse(spark, warehouseRoot), wallClock));
   }
 
   /** Marks rows with the run that wrote them: readers tell runs apart by run_id. */

@@ -1,5 +1,6 @@
 package dev.healthscore.jobs.run;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -43,7 +44,7 @@ public final class RunLedger {
   public static final String ABANDONED = "abandoned";
 
   public static final StructType SCHEMA = new StructType()
-      .add("run_id", "string").add("command", "string").add("as_of_date", "date")
+      .add("run_id", "string").add("command", "string").add(AsOf.DATE, "date")
       .add("started_at", "timestamp").add("duration_sec", "double").add("accounts", "long")
       .add("input_rows", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
       .add("quarantined_rows", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
@@ -58,7 +59,7 @@ public final class RunLedger {
       "One row per healthscore run: status (running, succeeded, failed, abandoned), who ran it, inputs, quarantine, "
           + "output counts and step timings. Running rows are the leases that keep two runs off one date.",
       "run_id", "run identifier (also in the run_id column of every row the run wrote)", "command", "command that ran",
-      "as_of_date", "as-of date T", "started_at", "when the run started (UTC)", "duration_sec", "wall time of the run",
+      AsOf.DATE, "as-of date T", "started_at", "when the run started (UTC)", "duration_sec", "wall time of the run",
       "accounts", "accounts written for T", "input_rows", "rows read per warehouse table",
       "quarantined_rows", "rows set aside per warehouse table", "accounts_per_band", "accounts per health band",
       "step_seconds", "seconds per step",

@@ -1,12 +1,8 @@
 package dev.healthscore.jobs.run;
 
-import dev.healthscore.features.Feature;
-import dev.healthscore.features.FeatureCatalog;
-import dev.healthscore.features.FeatureEngine;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.warehouse.QuarantineCounts;
 import dev.healthscore.features.warehouse.ValidatedWarehouse;
-import dev.healthscore.features.warehouse.Warehouse;
 import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.churn.ChurnModelConfig;
@@ -21,12 +17,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code train}: the churn model as of T from monthly snapshots whose outcome was known at T,
@@ -38,16 +31,16 @@ public final class TrainJob {
   public record Result(String version, boolean promoted, String decision, long rows, long churners,
                        ChurnTrainer.Validation validation, Double championAuc, List<QuarantineCounts> quarantine) {}
 
-  public static Result run(RunContext ctx, ChurnModelConfig cfg, boolean force, RecordedRun run) {
+  public static Result run(RunContext ctx, boolean force, RecordedRun run) {
     StepTimer timer = ctx.timer();
-    ValidatedWarehouse warehouse = timer.step("check warehouse structure",
-        () -> ValidatedWarehouse.open(new Warehouse(ctx.spark(), ctx.warehouseRoot()), ctx.wallClock()));
+    ChurnModelConfig cfg = ctx.config().model();
+    ValidatedWarehouse warehouse = ctx.openWarehouse();
     List<LocalDate> dates = TrainingSet.snapshotDates(ctx.asOf(), cfg);
     StepTimer.log("%s: %d snapshots %s .. %s (every %d month(s); labels: churn within %d days, all known by %s)",
         ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
         cfg.horizonDays(), ctx.asOf());
     Dataset<Row> rows = timer.step("compute features for " + dates.size() + " snapshots", () -> ChurnTrainer.materialize(
-        TrainingSet.rows(ctx.spark(), warehouse, FeatureCatalog.features(ctx.config()), cfg, dates)));
+        TrainingSet.rows(ctx.spark(), warehouse, ctx.config().features(), cfg, dates)));
     String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
         + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
 
@@ -76,13 +69,15 @@ public final class TrainJob {
     String path = registry.modelPath(version);
     timer.step("save model and register it", () -> {
       trained.model().save(path);
+      var training = new ModelRegistry.Training(Timestamp.from(ctx.wallClock()), Date.valueOf(ctx.asOf()), cfg.lookbackMonths(),
+          cfg.horizonDays(), dates.stream().map(Date::valueOf).toList(), trained.rows(), trained.churners());
+      var fit = new ModelRegistry.Fit(trained.model().coefficients(), trained.model().intercept(), trained.model().offset(),
+          trained.hyperParams());
+      var validation = new ModelRegistry.Validation(v.validationDates().stream().map(Date::valueOf).toList(), v.validationRows(),
+          v.validationChurners(), v.auc(), v.topDecileLift(), v.ece(), v.logLoss(), v.brier());
+      var decided = new ModelRegistry.Decision(champion.map(c -> c.<String>getAs("version")).orElse(null), championAuc, decision);
       registry.register(ctx.spark(), new ModelRegistry.Entry(version, promoted ? ModelRegistry.CHAMPION : ModelRegistry.REJECTED,
-          Timestamp.from(ctx.wallClock()), Date.valueOf(ctx.asOf()), cfg.lookbackMonths(), cfg.horizonDays(),
-          dates.stream().map(Date::valueOf).toList(), trained.rows(), trained.churners(), trained.model().coefficients(),
-          trained.model().intercept(), trained.model().offset(), trained.hyperParams(),
-          v.validationDates().stream().map(Date::valueOf).toList(), v.validationRows(), v.validationChurners(), v.auc(),
-          v.topDecileLift(), v.ece(), v.logLoss(), v.brier(), champion.map(c -> c.<String>getAs("version")).orElse(null),
-          championAuc, decision, path, ctx.runId()));
+          training, fit, validation, decided, path, ctx.runId()));
     });
     printSignals(ctx, trained.model());
     run.succeeded(trained.rows(), counts, null);

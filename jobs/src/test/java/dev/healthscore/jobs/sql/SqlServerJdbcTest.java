@@ -137,7 +137,7 @@ class SqlServerJdbcTest {
         assertEquals(0, run(busyLog, "catalog", "--lake", lake.root()), () -> read(busyLog));
         assertTrue(read(busyLog).contains("is in use by another process (a running sql-server?): catalog update skipped"), read(busyLog));
         assertFalse(read(busyLog).contains("starting Spark"), read(busyLog)); // found out before starting Spark
-        RunContext nightly = RunContext.create(spark(), "nightly", LocalDate.parse("2024-07-31"), HealthscoreConfig.defaults(),
+        RunContext nightly = RunContext.create(spark(), "nightly", LocalDate.parse("2024-07-31"), dev.healthscore.jobs.run.RunConfig.from(HealthscoreConfig.defaults()),
             "unused", lake.root());
         LakeCatalog.Update u = CatalogRefresh.after(nightly);
         assertNotNull(u);

@@ -31,19 +31,21 @@ public record AlertsConfig(boolean bandWorsened, ScoreDrop drop7d, ScoreDrop dro
    */
   public static AlertsConfig from(HealthscoreConfig config, double modelHighRiskFrom) {
     SectionReader r = new SectionReader(config, "alerts").onlyKeys(KEYS);
-    boolean band = r.bool("band_worsened", true);
-    ScoreDrop d7 = drop(r, 7, 10);
-    ScoreDrop d30 = drop(r, 30, 15);
-    boolean crossed = r.bool("churn_risk_crossed", true);
-    double high = r.number("high_churn_probability", modelHighRiskFrom, 0, 1);
+    boolean band = r.bool("band_worsened");
+    ScoreDrop d7 = drop(r, 7);
+    ScoreDrop d30 = drop(r, 30);
+    boolean crossed = r.bool("churn_risk_crossed");
+    Double configured = r.optionalNumber("high_churn_probability", 0, 1);
+    double high = configured != null ? configured : modelHighRiskFrom;
     return new AlertsConfig(band, d7, d30, crossed, high);
   }
 
   /** high_points defaults to twice points (at most 100). */
-  private static ScoreDrop drop(SectionReader section, int days, double points) {
+  private static ScoreDrop drop(SectionReader section, int days) {
     SectionReader r = section.child("score_drop_" + days + "d").onlyKeys(Set.of("points", "high_points"));
-    double p = r.number("points", points, 0, 100);
-    double hp = r.number("high_points", Math.min(100, 2 * p), 0, 100);
+    double p = r.number("points", 0, 100);
+    Double configured = r.optionalNumber("high_points", 0, 100);
+    double hp = configured != null ? configured : Math.min(100, 2 * p);
     if (hp < p) throw r.errorAt("high_points", "must be at least points (" + p + ")");
     return new ScoreDrop(days, p, hp);
   }

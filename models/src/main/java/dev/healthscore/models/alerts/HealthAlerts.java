@@ -1,5 +1,6 @@
 package dev.healthscore.models.alerts;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
@@ -46,12 +47,12 @@ public final class HealthAlerts {
   public static final List<String> REASONS = List.of(BAND_WORSENED, scoreDrop(7), scoreDrop(30), CHURN_RISK_CROSSED);
 
   /** Columns read from account_health (besides those passed through, {@link #OUTPUT}). */
-  static final List<String> REQUIRED = List.of("account_id", "as_of_date", "health_score", "health_band", "previous_band",
+  static final List<String> REQUIRED = List.of("account_id", AsOf.DATE, "health_score", "health_band", "previous_band",
       "score_change_7d", "score_change_30d", "churn_probability", "churn_risk_band", "drivers", "churn_reasons",
       "csm_owner", "arr", "segment", "region", "industry", "parent_account_id");
 
   /** Output columns, in order. */
-  public static final List<String> OUTPUT = List.of("as_of_date", "account_id", "alert_reason", "severity", "alert_detail",
+  public static final List<String> OUTPUT = List.of(AsOf.DATE, "account_id", "alert_reason", "severity", "alert_detail",
       "health_score", "health_band", "previous_band", "score_change_7d", "score_change_30d", "churn_probability",
       PREVIOUS_PROBABILITY, "churn_risk_band", "drivers", "churn_reasons", "csm_owner", "arr", "segment", "region",
       "industry", "parent_account_id");
@@ -71,7 +72,7 @@ public final class HealthAlerts {
   public static Dataset<Row> alerts(Dataset<Row> health, Dataset<Row> history, AlertsConfig cfg) {
     List<String> have = Arrays.asList(health.columns());
     for (String c : REQUIRED) if (!have.contains(c)) throw new IllegalArgumentException("account health rows have no column '" + c + "'");
-    Dataset<Row> rows = health.join(previousProbability(health, history), new String[] {"account_id", "as_of_date"}, "left");
+    Dataset<Row> rows = health.join(previousProbability(health, history), new String[] {"account_id", AsOf.DATE}, "left");
 
     List<Column> candidates = new ArrayList<>();
     if (cfg.bandWorsened()) {
@@ -103,11 +104,11 @@ public final class HealthAlerts {
 
   /** Per account and date: churn_probability of the account's latest earlier row in the history. */
   static Dataset<Row> previousProbability(Dataset<Row> health, Dataset<Row> history) {
-    Dataset<Row> h = history.select(col("account_id").as("__h_account"), col("as_of_date").as("__h_date"),
+    Dataset<Row> h = history.select(col("account_id").as("__h_account"), col(AsOf.DATE).as("__h_date"),
         col("churn_probability").cast("double").as("__h_p"));
-    Dataset<Row> keys = health.select("account_id", "as_of_date");
-    return keys.join(h, col("account_id").equalTo(col("__h_account")).and(col("__h_date").lt(col("as_of_date"))))
-        .groupBy("account_id", "as_of_date")
+    Dataset<Row> keys = health.select("account_id", AsOf.DATE);
+    return keys.join(h, col("account_id").equalTo(col("__h_account")).and(col("__h_date").lt(col(AsOf.DATE))))
+        .groupBy("account_id", AsOf.DATE)
         .agg(max_by(col("__h_p"), col("__h_date")).as(PREVIOUS_PROBABILITY));
   }
 

@@ -44,23 +44,23 @@ public record ChurnModelConfig(
 
   public static ChurnModelConfig from(HealthscoreConfig config, Set<String> knownFeatures) {
     SectionReader r = new SectionReader(config, "model").onlyKeys(KEYS);
-    int horizon = r.integer("horizon_days", 90, 1, 730);
-    int lookback = r.integer("lookback_months", 12, 1, 120);
-    int every = r.integer("snapshot_every_months", 1, 1, 12);
+    int horizon = r.integer("horizon_days", 1, 730);
+    int lookback = r.integer("lookback_months", 1, 120);
+    int every = r.integer("snapshot_every_months", 1, 12);
     if (every > lookback) throw r.errorAt("snapshot_every_months", "must not exceed lookback_months (" + lookback + ")");
     int snapshots = lookback / every;
-    int validation = r.integer("validation_snapshots", Math.max(1, snapshots / 4), 1, 119);
+    int validation = r.integer("validation_snapshots", 1, 119);
     if (validation >= snapshots) {
       throw r.errorAt("validation_snapshots", "must be fewer than the " + snapshots + " training snapshots (lookback_months / snapshot_every_months)");
     }
-    List<String> features = r.names("features", List.of());
+    List<String> features = r.names("features");
     if (features.isEmpty()) throw r.errorAt("features", "must name at least one feature");
     for (String f : features) {
       if (!knownFeatures.contains(f)) throw r.errorAt("features", "unknown feature '" + f + "' (not a column of account_features)");
     }
     if (new LinkedHashSet<>(features).size() != features.size()) throw r.errorAt("features", "lists a feature twice");
     Map<String, String> derived = new LinkedHashMap<>();
-    r.textMap("derived", Map.of()).forEach((k, v) -> {
+    r.textMap("derived").forEach((k, v) -> {
       if (features.contains(k) || knownFeatures.contains(k)) throw r.errorAt("derived." + k, "name clashes with a feature");
       derived.put(k, v.replace("${horizon_days}", Integer.toString(horizon)));
     });
@@ -70,20 +70,20 @@ public record ChurnModelConfig(
     // shorter features list in --config does not have to restate them (a typo still fails)
     List<String> log1p = applicable(r, "log1p", inputs, knownFeatures);
     List<String> missing = applicable(r, "missing_indicators", inputs, knownFeatures);
-    List<String> categorical = r.names("categorical", List.of());
+    List<String> categorical = r.names("categorical");
     for (String c : categorical) {
       if (!Set.of("segment", "region", "industry").contains(c)) throw r.errorAt("categorical", "'" + c + "' must be one of segment, region, industry");
     }
-    boolean balanced = r.text("class_weights", "balanced", Set.of("balanced", "none")).equals("balanced");
-    List<Double> reg = r.numbers("reg_params", List.of(0.001, 0.01, 0.1), 0, 100);
-    List<Double> enet = r.numbers("elastic_net_params", List.of(0.0), 0, 1);
-    int maxIter = r.integer("max_iter", 200, 1, 10_000);
-    double maxDrop = r.number("promotion_max_auc_drop", 0.01, 0, 1);
+    boolean balanced = r.text("class_weights", Set.of("balanced", "none")).equals("balanced");
+    List<Double> reg = r.numbers("reg_params", 0, 100);
+    List<Double> enet = r.numbers("elastic_net_params", 0, 1);
+    int maxIter = r.integer("max_iter", 1, 10_000);
+    double maxDrop = r.number("promotion_max_auc_drop", 0, 1);
     SectionReader bands = r.child("risk_bands").onlyKeys(Set.of("medium_from", "high_from"));
-    double medium = bands.number("medium_from", 0.10, 0, 1);
-    double high = bands.number("high_from", 0.30, 0, 1);
+    double medium = bands.number("medium_from", 0, 1);
+    double high = bands.number("high_from", 0, 1);
     if (medium >= high) throw bands.errorAt("high_from", "must be greater than medium_from (" + medium + ")");
-    int reasons = r.integer("reasons", 3, 0, 20);
+    int reasons = r.integer("reasons", 0, 20);
     return new ChurnModelConfig(horizon, lookback, every, validation, List.copyOf(features), java.util.Collections.unmodifiableMap(derived),
         List.copyOf(log1p), List.copyOf(missing), List.copyOf(categorical), balanced, List.copyOf(reg), List.copyOf(enet),
         maxIter, maxDrop, medium, high, reasons);
@@ -94,7 +94,7 @@ public record ChurnModelConfig(
 
   private static List<String> applicable(SectionReader r, String key, List<String> inputs, Set<String> knownFeatures) {
     List<String> out = new ArrayList<>();
-    for (String f : r.names(key, List.of())) {
+    for (String f : r.names(key)) {
       if (inputs.contains(f)) {
         out.add(f);
       } else if (!knownFeatures.contains(f) && !BUILT_IN_FEATURES.contains(f)) {

@@ -62,7 +62,7 @@ public final class CutoffEvaluation {
         metrics.add(point(cutoff, name, d, "ece", cal.expectedCalibrationError()));
         cal.bins().forEach(b -> calibration.add(new CalibrationRow(cutoff, name, b)));
       }
-      if (name.equals(ModelScores.CHURN_MODEL)) {
+      if (name.equals(ModelKind.CHURN_MODEL.id())) {
         ConfusionMatrix cm = bm.confusionAt(riskThreshold);
         metrics.add(point(cutoff, name, d, "confusion_threshold", cm.threshold()));
         metrics.add(point(cutoff, name, d, "confusion_tp", cm.tp()));

@@ -18,12 +18,12 @@ public record EvaluationConfig(int cutoffs, int cutoffEveryMonths, double capaci
     SectionReader r = new SectionReader(config, "evaluation").onlyKeys(Set.of("cutoffs", "cutoff_every_months",
         "capacity_share", "bootstrap_resamples", "bootstrap_seed", "reference_gbt"));
     return new EvaluationConfig(
-        r.integer("cutoffs", 6, 1, 60),
-        r.integer("cutoff_every_months", 1, 1, 12),
-        r.number("capacity_share", 0.10, 0.001, 1),
-        r.integer("bootstrap_resamples", 1000, 0, 100_000),
-        r.integer("bootstrap_seed", 42, Integer.MIN_VALUE, Integer.MAX_VALUE),
-        r.text("reference_gbt", "latest", GBT_MODES));
+        r.integer("cutoffs", 1, 60),
+        r.integer("cutoff_every_months", 1, 12),
+        r.number("capacity_share", 0.001, 1),
+        r.integer("bootstrap_resamples", 0, 100_000),
+        r.integer("bootstrap_seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
+        r.text("reference_gbt", GBT_MODES));
   }
 
   /**

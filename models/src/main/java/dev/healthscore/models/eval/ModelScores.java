@@ -6,10 +6,9 @@ package dev.healthscore.models.eval;
  * probabilities (then log loss, Brier and calibration apply); {@code bands} are the model's
  * own bands per row (health band, risk band), or null.
  */
-public record ModelScores(String model, String detail, double[] scores, boolean probabilities, String[] bands) {
-  public static final String CHURN_MODEL = "churn_model";
-  public static final String HEALTH_SCORE = "health_score";
-  public static final String BASE_RATE = "base_rate";
-  public static final String BEST_FEATURE = "best_feature";
-  public static final String GBT_REFERENCE = "gbt_reference";
+public record ModelScores(ModelKind kind, String detail, double[] scores, boolean probabilities, String[] bands) {
+  /** The kind as stored in the evaluation tables' {@code model} column. */
+  public String model() {
+    return kind.id();
+  }
 }

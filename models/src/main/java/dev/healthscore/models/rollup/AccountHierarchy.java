@@ -1,5 +1,6 @@
 package dev.healthscore.models.rollup;
 
+import dev.healthscore.features.pit.AsOf;
 import static dev.healthscore.models.rollup.HealthMeasures.arr;
 import static dev.healthscore.models.rollup.HealthMeasures.arrIf;
 import static dev.healthscore.models.rollup.HealthMeasures.atRisk;
@@ -55,20 +56,20 @@ public final class AccountHierarchy {
    * @param health rows with account_id, as_of_date, parent_account_id (one per account and date)
    */
   public static Dataset<Row> tops(Dataset<Row> health) {
-    Dataset<Row> links = health.select(col("as_of_date").as("__l_date"), col("account_id").as("__l_id"),
+    Dataset<Row> links = health.select(col(AsOf.DATE).as("__l_date"), col("account_id").as("__l_id"),
         col("parent_account_id").as("__l_parent"));
     // walk state: the top so far, the next link to follow, the accounts passed, the depth, and the status once done
-    Dataset<Row> walk = health.select(col("account_id"), col("as_of_date"),
+    Dataset<Row> walk = health.select(col("account_id"), col(AsOf.DATE),
         col("account_id").as("top"), col("parent_account_id").as("next"), array(col("account_id")).as("path"),
         lit(0).as("depth"), when(col("parent_account_id").isNull(), lit(ROOT)).as("status"));
     for (int i = 0; i < MAX_DEPTH; i++) {
-      Dataset<Row> j = walk.join(links, col("status").isNull().and(col("as_of_date").equalTo(col("__l_date")))
+      Dataset<Row> j = walk.join(links, col("status").isNull().and(col(AsOf.DATE).equalTo(col("__l_date")))
           .and(col("next").equalTo(col("__l_id"))), "left");
       Column walking = col("status").isNull();
       Column inactive = walking.and(col("__l_id").isNull());
       Column cycle = walking.and(col("__l_id").isNotNull()).and(array_contains(col("path"), col("next")));
       Column step = walking.and(col("__l_id").isNotNull()).and(not(cycle));
-      walk = j.select(col("account_id"), col("as_of_date"),
+      walk = j.select(col("account_id"), col(AsOf.DATE),
           when(inactive.or(step), col("next")).otherwise(col("top")).as("top"),
           when(step, col("__l_parent")).otherwise(col("next")).as("next"),
           when(step, array_union(col("path"), array(col("next")))).otherwise(col("path")).as("path"),
@@ -77,7 +78,7 @@ public final class AccountHierarchy {
               .when(step.and(col("__l_parent").isNull()), lit(ROOT)).otherwise(col("status")).as("status"));
     }
     Column bad = col("status").isNull().or(col("status").equalTo(CYCLE));
-    return walk.select(col("account_id"), col("as_of_date"),
+    return walk.select(col("account_id"), col(AsOf.DATE),
         when(bad, col("account_id")).otherwise(col("top")).as("top_account_id"),
         when(bad, lit(0)).otherwise(col("depth")).as("depth"),
         when(col("status").isNull(), lit(TOO_DEEP)).otherwise(col("status")).as("hierarchy_status"));
@@ -92,11 +93,11 @@ public final class AccountHierarchy {
    *     health_band, churn_probability
    */
   public static Dataset<Row> rollup(Dataset<Row> health, double highChurnProbability) {
-    Dataset<Row> rows = health.join(tops(health), new String[] {"account_id", "as_of_date"});
+    Dataset<Row> rows = health.join(tops(health), new String[] {"account_id", AsOf.DATE});
     Column isTop = col("account_id").equalTo(col("top_account_id"));
     Column below = not(isTop);
     Column bandRank = BandOrder.rank(col("health_band"));
-    return rows.groupBy("as_of_date", "top_account_id").agg(
+    return rows.groupBy(AsOf.DATE, "top_account_id").agg(
         max(isTop).as("top_account_active"),
         // a flagged account is a tree of its own, so a tree has at most one issue
         max(when(col("hierarchy_status").isin(CYCLE, TOO_DEEP), col("hierarchy_status"))).as("hierarchy_issue"),

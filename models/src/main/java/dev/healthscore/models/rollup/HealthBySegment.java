@@ -1,5 +1,6 @@
 package dev.healthscore.models.rollup;
 
+import dev.healthscore.features.pit.AsOf;
 import static dev.healthscore.models.rollup.HealthMeasures.arr;
 import static dev.healthscore.models.rollup.HealthMeasures.arrIf;
 import static dev.healthscore.models.rollup.HealthMeasures.atRisk;
@@ -64,8 +65,8 @@ public final class HealthBySegment {
    * @param highChurnProbability churn_probability at or above this is high churn risk
    */
   public static Dataset<Row> rollup(Dataset<Row> health, Dataset<Row> alerts, double highChurnProbability) {
-    Dataset<Row> alerted = alerts.select("account_id", "as_of_date").distinct().withColumn(ALERTED, lit(true));
-    Dataset<Row> rows = health.join(alerted, new String[] {"account_id", "as_of_date"}, "left")
+    Dataset<Row> alerted = alerts.select("account_id", AsOf.DATE).distinct().withColumn(ALERTED, lit(true));
+    Dataset<Row> rows = health.join(alerted, new String[] {"account_id", AsOf.DATE}, "left")
         .withColumn(ALERTED, coalesce(col(ALERTED), lit(false)));
 
     List<Column> fan = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class HealthBySegment {
     }
     Dataset<Row> fanned = rows.withColumn(FAN, explode(array(fan.toArray(Column[]::new))));
     List<Column> keys = new ArrayList<>();
-    keys.add(col("as_of_date"));
+    keys.add(col(AsOf.DATE));
     keys.add(col(FAN + ".breakdown").as("breakdown"));
     for (String d : DIMENSIONS) keys.add(col(FAN + "." + d).as(d));
 

@@ -1,5 +1,6 @@
 package dev.healthscore.models.scorecard;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.last;
 import static org.apache.spark.sql.functions.lit;
@@ -33,7 +34,6 @@ public final class HealthTrends {
   public static final String PREVIOUS_BAND = "previous_band";
 
   private static final String ACCOUNT = "account_id";
-  private static final String DATE = Scorecard.AS_OF_DATE;
   private static final String CURRENT = "__trend_current";
   private static final String SUPERSEDED = "__trend_superseded";
 
@@ -57,20 +57,20 @@ public final class HealthTrends {
    * @return {@code scoredToday} with {@link #outputColumns()} added
    */
   public static Dataset<Row> attach(Dataset<Row> scoredToday, Dataset<Row> history) {
-    for (String c : List.of(ACCOUNT, DATE, Scorecard.HEALTH_SCORE, Scorecard.HEALTH_BAND)) {
+    for (String c : List.of(ACCOUNT, AsOf.DATE, Scorecard.HEALTH_SCORE, Scorecard.HEALTH_BAND)) {
       if (!Arrays.asList(scoredToday.columns()).contains(c)) throw new IllegalArgumentException("scored rows have no column '" + c + "'");
       if (!Arrays.asList(history.columns()).contains(c)) throw new IllegalArgumentException("score history has no column '" + c + "'");
     }
     // one pass: the scored rows and the history together, partitioned by account, ordered by date
     Dataset<Row> all = scoredToday.withColumn(CURRENT, lit(true)).unionByName(history
-        .select(col(ACCOUNT), col(DATE), col(Scorecard.HEALTH_SCORE).cast("double").as(Scorecard.HEALTH_SCORE),
+        .select(col(ACCOUNT), col(AsOf.DATE), col(Scorecard.HEALTH_SCORE).cast("double").as(Scorecard.HEALTH_SCORE),
             col(Scorecard.HEALTH_BAND))
         .withColumn(CURRENT, lit(false)), true);
     // a history run for an (account, date) that is being scored now is stale: drop it
-    all = all.withColumn(SUPERSEDED, max(col(CURRENT)).over(Window.partitionBy(col(ACCOUNT), col(DATE))))
+    all = all.withColumn(SUPERSEDED, max(col(CURRENT)).over(Window.partitionBy(col(ACCOUNT), col(AsOf.DATE))))
         .filter(col(CURRENT).or(not(col(SUPERSEDED))));
 
-    WindowSpec byDay = Window.partitionBy(col(ACCOUNT)).orderBy(unix_date(col(DATE)));
+    WindowSpec byDay = Window.partitionBy(col(ACCOUNT)).orderBy(unix_date(col(AsOf.DATE)));
     List<Column> out = new ArrayList<>();
     for (String c : scoredToday.columns()) out.add(col(c));
     out.add(col(CURRENT));

@@ -1,5 +1,6 @@
 package dev.healthscore.models.scorecard;
 
+import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -53,7 +54,6 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * The arithmetic is documented in {@code docs/scorecard.md}.
  */
 public final class Scorecard {
-  public static final String AS_OF_DATE = "as_of_date";
   public static final String SEGMENT = "segment";
   public static final String HEALTH_SCORE = "health_score";
   public static final String HEALTH_BAND = "health_band";
@@ -248,7 +248,7 @@ public final class Scorecard {
 
   /** Names of every column {@link #score} needs from the features table. */
   public static Set<String> requiredColumns(ScorecardConfig cfg) {
-    Set<String> need = new LinkedHashSet<>(List.of(AS_OF_DATE));
+    Set<String> need = new LinkedHashSet<>(List.of(AsOf.DATE));
     if (needsSegment(cfg)) need.add(SEGMENT);
     need.addAll(cfg.features());
     return need;
@@ -272,7 +272,7 @@ public final class Scorecard {
    * so peers included) counts worse-or-equal, hence {@code pr = (rank + running - 2) / (2 (n - 1))}.
    */
   static Column percentRank(Column value, Direction direction, boolean withinSegment) {
-    WindowSpec part = withinSegment ? Window.partitionBy(col(AS_OF_DATE), col(TMP + "seg")) : Window.partitionBy(col(AS_OF_DATE));
+    WindowSpec part = withinSegment ? Window.partitionBy(col(AsOf.DATE), col(TMP + "seg")) : Window.partitionBy(col(AsOf.DATE));
     return midRank(value, direction == Direction.HIGHER, part);
   }
 
@@ -359,7 +359,7 @@ public final class Scorecard {
           .when(score.lt(bands.greenFrom()), lit("yellow"))
           .otherwise(lit("green"));
     }
-    Column pr = midRank(score, true, Window.partitionBy(col(AS_OF_DATE)));
+    Column pr = midRank(score, true, Window.partitionBy(col(AsOf.DATE)));
     return when(score.isNull(), lit(null).cast("string"))
         .when(pr.lt(bands.redShare()), lit("red"))
         .when(pr.gt(1.0 - bands.greenShare()), lit("green"))

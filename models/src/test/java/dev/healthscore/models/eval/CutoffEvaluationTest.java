@@ -34,13 +34,13 @@ class CutoffEvaluationTest {
   @Test
   void metricsForEachModel_probabilityMetricsOnlyForProbabilities_confusionOnlyForTheChurnModel() {
     List<ModelScores> models = List.of(
-        new ModelScores(ModelScores.CHURN_MODEL, "m1", P, true, new String[] {"high", "high", "high", "low", "high", "low", "low", "low"}),
-        new ModelScores(ModelScores.HEALTH_SCORE, "default-v1", RULE, false, new String[] {"red", "red", "yellow", "yellow", "green", "green", "green", "green"}));
+        new ModelScores(ModelKind.CHURN_MODEL, "m1", P, true, new String[] {"high", "high", "high", "low", "high", "low", "low", "low"}),
+        new ModelScores(ModelKind.HEALTH_SCORE, "default-v1", RULE, false, new String[] {"red", "red", "yellow", "yellow", "green", "green", "green", "green"}));
     CutoffEvaluation.Result r = CutoffEvaluation.evaluate(C, Y, models, 0.25, 0.5, new Bootstrap(200, 7, 0.95));
     assertEquals(8, r.accounts());
     assertEquals(3, r.churners());
 
-    Map<String, CutoffEvaluation.Metric> model = byMetric(r, ModelScores.CHURN_MODEL);
+    Map<String, CutoffEvaluation.Metric> model = byMetric(r, ModelKind.CHURN_MODEL.id());
     assertEquals(14.0 / 15, model.get("auc").value(), 1e-12);
     assertNotNull(model.get("auc").ciLow());
     assertTrue(model.get("auc").ciLow() <= model.get("auc").value() && model.get("auc").value() <= model.get("auc").ciHigh());
@@ -62,7 +62,7 @@ class CutoffEvaluationTest {
     assertEquals(brier / 8, model.get("brier").value(), 1e-12);
     assertTrue(model.containsKey("log_loss") && model.containsKey("ece"));
 
-    Map<String, CutoffEvaluation.Metric> rule = byMetric(r, ModelScores.HEALTH_SCORE);
+    Map<String, CutoffEvaluation.Metric> rule = byMetric(r, ModelKind.HEALTH_SCORE.id());
     // pairs (churner, stayer): 60 beats all 5; 50 beats 4 stayers + ties one (0.5); 30 beats 3 of 5 -> (5 + 4.5 + 3) / 15
     assertEquals(12.5 / 15, rule.get("auc").value(), 1e-12);
     assertEquals("default-v1", rule.get("auc").detail());
@@ -70,13 +70,13 @@ class CutoffEvaluationTest {
 
     // calibration bins only for the probability model; 10 deciles per model; ROC from (0,0) to (1,1)
     assertEquals(10, r.calibration().size());
-    assertTrue(r.calibration().stream().allMatch(c -> c.model().equals(ModelScores.CHURN_MODEL)));
+    assertTrue(r.calibration().stream().allMatch(c -> c.model().equals(ModelKind.CHURN_MODEL.id())));
     assertEquals(20, r.gains().size());
-    List<CutoffEvaluation.Roc> roc = r.roc().stream().filter(p -> p.model().equals(ModelScores.CHURN_MODEL)).toList();
+    List<CutoffEvaluation.Roc> roc = r.roc().stream().filter(p -> p.model().equals(ModelKind.CHURN_MODEL.id())).toList();
     assertEquals(0.0, roc.get(0).roc().tpr());
     assertEquals(1.0, roc.get(roc.size() - 1).roc().fpr());
     // band churn rates: red 2/2, yellow 0/2, green 1/4
-    Map<String, GroupRate> bands = r.bandRates().stream().filter(b -> b.model().equals(ModelScores.HEALTH_SCORE))
+    Map<String, GroupRate> bands = r.bandRates().stream().filter(b -> b.model().equals(ModelKind.HEALTH_SCORE.id()))
         .collect(Collectors.toMap(b -> b.rate().group(), CutoffEvaluation.BandRate::rate));
     assertEquals(1.0, bands.get("red").rate());
     assertEquals(0.0, bands.get("yellow").rate());
@@ -86,9 +86,9 @@ class CutoffEvaluationTest {
   @Test
   void withoutBootstrapThereAreNoIntervals() {
     CutoffEvaluation.Result r = CutoffEvaluation.evaluate(C, Y,
-        List.of(new ModelScores(ModelScores.BASE_RATE, "0.3", new double[] {.3, .3, .3, .3, .3, .3, .3, .3}, true, null)),
+        List.of(new ModelScores(ModelKind.BASE_RATE, "0.3", new double[] {.3, .3, .3, .3, .3, .3, .3, .3}, true, null)),
         0.1, 0.5, null);
-    CutoffEvaluation.Metric auc = byMetric(r, ModelScores.BASE_RATE).get("auc");
+    CutoffEvaluation.Metric auc = byMetric(r, ModelKind.BASE_RATE.id()).get("auc");
     assertEquals(0.5, auc.value());
     assertNull(auc.ciLow());
   }

@@ -1,0 +1,43 @@
+package dev.healthscore.jobs.run;
+
+import dev.healthscore.features.Feature;
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.config.SectionReader;
+import dev.healthscore.models.alerts.AlertsConfig;
+import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.models.eval.EvaluationConfig;
+import dev.healthscore.models.scorecard.ScorecardConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The effective configuration of a run, every section read and checked once, before Spark
+ * starts, and carried on the {@link RunContext}. The values come from
+ * {@code healthscore-defaults.yaml} with the user's {@code --config} laid over it; no reader
+ * restates a default.
+ *
+ * @param source the merged YAML (what {@code config show} prints)
+ * @param features the feature catalog: built-in and custom features
+ * @param lease how long a running run's lease lasts without renewal ({@code run.lease_seconds})
+ * @param heartbeat how often a running run renews it ({@code run.heartbeat_seconds})
+ */
+public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
+                        EvaluationConfig evaluation, AlertsConfig alerts, QualityGate.Limits quality, Duration lease,
+                        Duration heartbeat) {
+
+  public static RunConfig from(HealthscoreConfig config) {
+    List<Feature> features = FeatureCatalog.features(config);
+    Set<String> known = Set.copyOf(FeatureCatalog.allNames(features));
+    ChurnModelConfig model = ChurnModelConfig.from(config, known);
+    SectionReader run = new SectionReader(config, "run").onlyKeys(Set.of("lease_seconds", "heartbeat_seconds"));
+    Duration lease = Duration.ofSeconds(run.integer("lease_seconds", 10, 7 * 24 * 3600));
+    Duration heartbeat = Duration.ofSeconds(run.integer("heartbeat_seconds", 1, 3600));
+    if (heartbeat.compareTo(lease.dividedBy(2)) > 0) {
+      throw run.errorAt("heartbeat_seconds", "must be at most half of run.lease_seconds (" + lease.toSeconds() + ")");
+    }
+    return new RunConfig(config, features, ScorecardConfig.from(config, known), model, EvaluationConfig.from(config),
+        AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.healthscore.jobs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.healthscore.features.config.ConfigException;
+import dev.healthscore.features.config.HealthscoreConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run's configuration is read once from the built-in defaults with the user's file laid
+ * over them: every section rejects an unknown key in one line, and no Java reader restates a
+ * default (a key missing from the YAML is an error, not a silent fallback).
+ */
+class RunConfigTest {
+
+  private static RunConfig read(String yaml) {
+    return RunConfig.from(HealthscoreConfig.fromYaml(yaml, "u.yaml"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "model                 | 'model: {max_iters: 5}'",
+      "model.risk_bands      | 'model: {risk_bands: {high: 0.4}}'",
+      "evaluation            | 'evaluation: {cutoff: 3}'",
+      "alerts                | 'alerts: {band_worse: true}'",
+      "alerts.score_drop_7d  | 'alerts: {score_drop_7d: {point: 3}}'",
+      "quality               | 'quality: {max_quarantine: 0.1}'",
+      "run                   | 'run: {lease: 60}'",
+      "scorecard             | 'scorecard: {bandz: {}}'",
+  })
+  void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
+    String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
+    String key = yaml.replaceAll(".*\\{(\\w+):[^{]*$", "$1").replaceAll(".*\\{(\\w+): \\{.*", "$1");
+    assertTrue(message.startsWith("config u.yaml: " + path), message);
+    assertTrue(message.contains(key), message);
+    assertTrue(message.contains("unknown key"), message);
+    assertEquals(1, message.lines().count(), message);
+  }
+
+  @Test
+  void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, model, quality, run, scorecard)",
+        assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
+    String custom = assertThrows(ConfigException.class, () -> read(
+        "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
+    assertTrue(custom.startsWith("config u.yaml: features.custom 'x_30d': unknown key 'wehre'"), custom);
+  }
+
+  /**
+   * Every value the readers take comes from healthscore-defaults.yaml: removing any key (here:
+   * setting it to null) fails with a line naming it, unless the defaults themselves leave it
+   * null on purpose. So a default changed in the YAML is the default that runs.
+   */
+  @Test
+  void everyDefaultLivesInTheYamlOnly() {
+    HealthscoreConfig defaults = HealthscoreConfig.defaults();
+    List<String> checked = new ArrayList<>();
+    for (String section : List.of("model", "evaluation", "alerts", "quality", "run")) {
+      for (String key : leafKeys(defaults.section(section), "")) {
+        if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
+        if (key.equals("model.features")) continue; // an empty features list is its own error
+        String yaml = nested(section + "." + key);
+        String message = assertThrows(ConfigException.class, () -> read(yaml), yaml).getMessage();
+        assertTrue(message.startsWith("config u.yaml: " + section + "." + key + ": must be set")
+            || message.startsWith("config u.yaml: " + section + "." + key + ":"), yaml + " -> " + message);
+        checked.add(section + "." + key);
+      }
+    }
+    assertTrue(checked.size() >= 25, "keys checked: " + checked);
+    assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
+        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop"), checked.toString());
+  }
+
+  @Test
+  void theEffectiveValuesAreTheYamlsAndAOneKeyOverrideChangesOneValue() {
+    RunConfig d = read("");
+    assertEquals(List.of(0.0003, 0.001, 0.003, 0.01, 0.03), d.model().regParams());
+    assertEquals(List.of(0.0, 0.5), d.model().elasticNetParams());
+    assertEquals(3, d.model().validationSnapshots());
+    assertEquals(Duration.ofSeconds(600), d.lease());
+    assertEquals(20.0, d.alerts().drop7d().highPoints()); // null in the YAML: twice points
+    assertEquals(0.30, d.alerts().highChurnProbability()); // null in the YAML: model.risk_bands.high_from
+
+    RunConfig o = read("model: {risk_bands: {high_from: 0.4}}");
+    assertEquals(0.4, o.model().highRiskFrom());
+    assertEquals(d.model().mediumRiskFrom(), o.model().mediumRiskFrom());
+    assertEquals(d.model().features(), o.model().features());
+    assertEquals(0.4, o.alerts().highChurnProbability()); // follows the model's threshold unless set
+    assertEquals(d.source().section("scorecard"), o.source().section("scorecard"));
+    assertEquals(d.evaluation(), o.evaluation());
+  }
+
+  @Test
+  void aHeartbeatLongerThanHalfTheLeaseIsRejected() {
+    assertEquals("config u.yaml: run.heartbeat_seconds: must be at most half of run.lease_seconds (60)",
+        assertThrows(ConfigException.class, () -> read("run: {lease_seconds: 60, heartbeat_seconds: 31}")).getMessage());
+  }
+
+  private static List<String> leafKeys(JsonNode node, String prefix) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject() && !e.getValue().isEmpty() && !key.equals("model.derived")) out.addAll(leafKeys(e.getValue(), key));
+      else out.add(key);
+    }
+    return out;
+  }
+
+  /** "a.b.c" -> "a: {b: {c: null}}". */
+  private static String nested(String dotted) {
+    String[] parts = dotted.split("\\.");
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < parts.length - 1; i++) b.append(parts[i]).append(": {");
+    b.append(parts[parts.length - 1]).append(": null");
+    b.append("}".repeat(parts.length - 1));
+    return b.toString();
+  }
+}
