@@ -1,11 +1,9 @@
 package dev.healthscore.jobs.cli;
 
-import dev.healthscore.jobs.run.RunConfig;
 import dev.healthscore.jobs.run.EvaluateJob;
+import dev.healthscore.jobs.run.RecordedRun;
 import dev.healthscore.jobs.run.RunContext;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Runs out-of-time backtests for leadership: for each monthly cutoff whose outcome is known at T, it trains "
@@ -13,9 +11,7 @@ import picocli.CommandLine.Mixin;
         + "rule-based health score and baselines.",
         "Writes model_evaluation, model_gains, model_calibration, model_roc and model_band_rates (re-running replaces the "
             + "same cutoffs). Then: bin/healthscore report."})
-public class EvaluateCommand extends SparkCommand {
-  @Mixin RunOptions options;
-  private RunConfig config;
+public class EvaluateCommand extends LakeCommand {
 
   @Override
   protected String name() {
@@ -23,19 +19,11 @@ public class EvaluateCommand extends SparkCommand {
   }
 
   @Override
-  protected void prepare() {
-    config = options.loadConfig();
-    options.check();
-  }
-
-  @Override
-  protected void run(SparkSession spark) {
-    RunContext ctx = RunContext.create(spark, name(), options.asOf, config, options.warehouse, options.lake);
+  protected Object job(RunContext ctx, RecordedRun run) {
     try {
-      recorded(ctx, options, false, run -> EvaluateJob.run(ctx, run));
+      return EvaluateJob.run(ctx, run);
     } catch (IllegalArgumentException e) {
-      throw new UserError("cannot evaluate as of " + options.asOf + ": " + e.getMessage());
+      throw cannot(e);
     }
-    printTimings(ctx.timer());
   }
 }
