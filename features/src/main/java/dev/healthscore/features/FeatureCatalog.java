@@ -52,6 +52,8 @@ public final class FeatureCatalog {
   private static final Column TICKET_OPEN_AT_T = TICKET_RESOLVED_AT_T.unary_$bang();
   private static final Column INVOICE_PAID_AT_T = knownAtDate(col("paid_date"));
   private static final Column INVOICE_OVERDUE_AT_T = INVOICE_PAID_AT_T.unary_$bang().and(col("due_date").lt(t()));
+  /** Week of an event among the last 12 (0 = 78-84 days before T, 11 = the last 7 days); see events_trend_12w. */
+  private static final Column WEEK_INDEX = lit(11.0).minus(functions.floor(col(dev.healthscore.features.pit.AsOf.AGE_DAYS).divide(7)));
   private static final Column CONTRACT_ACTIVE_AT_T = col("start_date").leq(t()).and(col("end_date").gt(t()));
 
   public static final List<Feature> DEFAULT = List.of(
@@ -63,6 +65,11 @@ public final class FeatureCatalog {
       of("session_minutes_30d", "usage", USAGE_EVENTS, SUM, col("duration_sec").divide(60.0), 30, "minutes of use in the last 30 days"),
       of("distinct_features_30d", "usage", USAGE_EVENTS, COUNT_DISTINCT, col("feature"), 30, "distinct product features used in the last 30 days"),
       of("days_since_last_use", "usage", USAGE_EVENTS, DAYS_SINCE_LAST, null, 90, "days since the latest product event (90 = 90 or more)").ifNone(90.0),
+      // usage against the account's own past: the baseline of the 90 days before the last 30, and 12 weekly counts' trend
+      of("events_31_120d", "usage", USAGE_EVENTS, COUNT, null, 120, "product events 31 to 120 days before T (the account's own baseline)").offset(30),
+      of("session_minutes_31_120d", "usage", USAGE_EVENTS, SUM, col("duration_sec").divide(60.0), 120, "minutes of use 31 to 120 days before T").offset(30),
+      of("events_84d", "usage", USAGE_EVENTS, COUNT, null, 84, "product events in the last 12 weeks"),
+      of("events_week_index_84d", "usage", USAGE_EVENTS, SUM, WEEK_INDEX, 84, "sum over the last 12 weeks' events of their week's index (0 = oldest, 11 = latest): with events_84d, the weekly trend"),
       // support
       of("open_tickets", "support", SUPPORT_TICKETS, COUNT, null, 365, "tickets open at T (opened in the last 365 days, not resolved by T)").where(TICKET_OPEN_AT_T),
       of("tickets_90d", "support", SUPPORT_TICKETS, COUNT, null, 90, "tickets opened in the last 90 days"),
@@ -94,7 +101,19 @@ public final class FeatureCatalog {
           col("active_users_30d").divide(when(col("seats").gt(0), col("seats"))), "active users (30 days) per licensed seat"),
       new DerivedFeature("usage_trend_30d", "usage",
           col("events_30d").divide(when(col("events_prior_30d").gt(0), col("events_prior_30d"))).minus(1.0),
-          "events of the last 30 days vs the 30 before, as a change (-1 = stopped, 0 = flat)"));
+          "events of the last 30 days vs the 30 before, as a change (-1 = stopped, 0 = flat)"),
+      new DerivedFeature("events_30d_vs_own_90d", "usage",
+          when(col(ActiveAccounts.TENURE_DAYS).geq(120), col("events_30d").divide(when(col("events_31_120d").gt(0), col("events_31_120d").divide(3.0)))),
+          "events of the last 30 days over the account's own mean 30 days in the 90 before (1 = as usual; null: younger than 120 days or no events then)"),
+      new DerivedFeature("session_minutes_30d_vs_own_90d", "usage",
+          when(col(ActiveAccounts.TENURE_DAYS).geq(120), col("session_minutes_30d")
+              .divide(when(col("session_minutes_31_120d").gt(0), col("session_minutes_31_120d").divide(3.0)))),
+          "minutes of use of the last 30 days over the account's own mean 30 days in the 90 before (null: younger than 120 days or no use then)"),
+      new DerivedFeature("events_trend_12w", "usage",
+          when(col(ActiveAccounts.TENURE_DAYS).geq(84).and(col("events_84d").gt(0)),
+              col("events_week_index_84d").multiply(12.0).minus(col("events_84d").multiply(66.0)).multiply(12.0)
+                  .divide(col("events_84d").multiply(1716.0))),
+          "least-squares slope of the last 12 weekly event counts, as a share of the mean week (+0.05 = growing 5 % of a usual week per week; null: younger than 84 days or no events)"));
 
   /** Attributes of the account itself, from the accounts table. */
   public static final List<String> ACCOUNT_COLUMNS =
@@ -108,9 +127,17 @@ public final class FeatureCatalog {
     return to.cast("double").minus(from.cast("double")).divide(3600.0);
   }
 
-  /** The defaults plus any {@code features.custom} declared in the config. */
+  /** The defaults plus the {@code features.event_types} counts and any {@code features.custom} declared in the config. */
   public static List<Feature> features(HealthscoreConfig config) {
+    JsonNode section = config.section("features");
+    for (java.util.Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!Set.of("custom", "event_types").contains(key)) {
+        throw new ConfigException("config " + config.source() + ": features." + key + ": unknown key (known: custom, event_types)");
+      }
+    }
     List<Feature> all = new ArrayList<>(DEFAULT);
+    all.addAll(EventTypes.features(config));
     JsonNode custom = config.section("features").path("custom");
     Set<String> names = new HashSet<>(names(all));
     for (JsonNode f : custom) {
@@ -121,10 +148,17 @@ public final class FeatureCatalog {
     return all;
   }
 
+  /** The features computed from others: the built-in ones, then the event types' ratios. */
+  public static List<DerivedFeature> derived(List<Feature> features) {
+    List<DerivedFeature> out = new ArrayList<>(DERIVED);
+    out.addAll(EventTypes.derived(features));
+    return out;
+  }
+
   /** Every feature column name of account_features, in order. */
   public static List<String> allNames(List<Feature> features) {
     List<String> out = new ArrayList<>(names(features));
-    DERIVED.forEach(d -> out.add(d.name()));
+    derived(features).forEach(d -> out.add(d.name()));
     out.add(ActiveAccounts.TENURE_DAYS);
     return out;
   }

@@ -61,7 +61,7 @@ public final class FeatureEngine {
       cols.set(i, f.ifNone() == null ? col(f.name()) : coalesce(col(f.name()), lit(f.ifNone())).as(f.name()));
     }
     result = result.select(cols.toArray(Column[]::new));
-    for (DerivedFeature d : FeatureCatalog.DERIVED) result = result.withColumn(d.name(), d.expression());
+    for (DerivedFeature d : FeatureCatalog.derived(features)) result = result.withColumn(d.name(), d.expression());
     return result;
   }
 

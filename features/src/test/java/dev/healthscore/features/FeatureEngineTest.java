@@ -60,6 +60,69 @@ class FeatureEngineTest {
   }
 
   @Test
+  void usageAgainstTheAccountsOwnPast() {
+    // A1's events by age: 0, 6, 7 (last 30 days), 30 (no duration), 60; 90-day baseline = ages 30..119
+    assertEquals(2.0, v("A1", "events_31_120d"));
+    assertEquals(0.5, v("A1", "session_minutes_31_120d")); // 30 s; the null duration adds nothing
+    assertEquals(4.5, v("A1", "events_30d_vs_own_90d")); // 3 / (2 / 3)
+    assertEquals(78.0, (double) v("A1", "session_minutes_30d_vs_own_90d"), 1e-9); // 13 / (0.5 / 3)
+    // weeks 0 (oldest) .. 11 (last 7 days): ages 0, 6 -> 11; 7 -> 10; 30 -> 7; 60 -> 3
+    assertEquals(5.0, v("A1", "events_84d"));
+    assertEquals(42.0, v("A1", "events_week_index_84d"));
+    // slope = (12 * 42 - 66 * 5) / 1716 events per week; over the mean week 5 / 12
+    assertEquals(12.0 * (12 * 42 - 66 * 5) / (1716.0 * 5), (double) v("A1", "events_trend_12w"), 1e-12);
+    // A4 (181 days old): one event at age 76 = week 0 of the baseline, none since
+    assertEquals(0.0, v("A4", "events_30d_vs_own_90d"));
+    assertEquals(12.0 * (12 * 1 - 66 * 1) / 1716.0, (double) v("A4", "events_trend_12w"), 1e-12);
+    // A5 was created on T: too young for a baseline or a trend
+    assertNull(v("A5", "events_30d_vs_own_90d"));
+    assertNull(v("A5", "session_minutes_30d_vs_own_90d"));
+    assertNull(v("A5", "events_trend_12w"));
+  }
+
+  @Test
+  void eventTypesFromTheConfig() {
+    var config = dev.healthscore.features.config.HealthscoreConfig.fromYaml("features: {event_types: [a, c]}", "u.yaml");
+    Dataset<Row> df = FeatureEngine.compute(spark, ValidatedWarehouse.of(SmallWorld.tables(), WALL_CLOCK),
+        FeatureCatalog.features(config), List.of(SmallWorld.T));
+    Map<String, Map<String, Object>> rows = collect(df);
+    Map<String, Object> a1 = rows.get("A1");
+    assertEquals(2.0, a1.get("ev_a_30d")); // ages 0 and 7
+    assertEquals(0.0, a1.get("ev_a_prior_30d"));
+    assertEquals(2.0 / 3, (double) a1.get("ev_a_per_user_30d"), 1e-12); // 3 active users
+    assertEquals(2.0 / 3, (double) a1.get("ev_a_share_30d"), 1e-12); // of 3 events
+    assertNull(a1.get("ev_a_change_30d")); // none before: no change
+    assertEquals(0.0, a1.get("ev_c_30d"));
+    assertEquals(1.0, a1.get("ev_c_prior_30d")); // age 30
+    assertEquals(-1.0, a1.get("ev_c_change_30d")); // stopped
+    assertEquals(0.0, a1.get("ev_c_share_30d"));
+    Map<String, Object> a4 = rows.get("A4"); // no event in 60 days, no user
+    assertEquals(0.0, a4.get("ev_a_30d"));
+    assertNull(a4.get("ev_a_per_user_30d"));
+    assertNull(a4.get("ev_a_share_30d"));
+    assertEquals(List.of("ev_a_per_user_30d", "ev_a_share_30d", "ev_a_change_30d", "ev_c_per_user_30d", "ev_c_share_30d",
+        "ev_c_change_30d"), EventTypes.modelInputs(config));
+  }
+
+  @Test
+  void eventTypeNamesAreSanitizedAndMistakesAreOneLine() {
+    assertEquals("data_import", EventTypes.sanitize("Data Import!"));
+    assertEquals("ai_insights", EventTypes.sanitize("ai-insights"));
+    var dup = dev.healthscore.features.config.HealthscoreConfig.fromYaml("features: {event_types: [Data Import, data-import]}", "u.yaml");
+    assertEquals("config u.yaml: features.event_types: 'data-import' gives the same column names as another type (ev_data_import_*)",
+        org.junit.jupiter.api.Assertions.assertThrows(dev.healthscore.features.config.ConfigException.class,
+            () -> FeatureCatalog.features(dup)).getMessage());
+    var notList = dev.healthscore.features.config.HealthscoreConfig.fromYaml("features: {event_types: a}", "u.yaml");
+    assertEquals("config u.yaml: features.event_types: must be a list of usage_events.feature values (got \"a\")",
+        org.junit.jupiter.api.Assertions.assertThrows(dev.healthscore.features.config.ConfigException.class,
+            () -> FeatureCatalog.features(notList)).getMessage());
+    var typo = dev.healthscore.features.config.HealthscoreConfig.fromYaml("features: {event_type: [a]}", "u.yaml");
+    assertEquals("config u.yaml: features.event_type: unknown key (known: custom, event_types)",
+        org.junit.jupiter.api.Assertions.assertThrows(dev.healthscore.features.config.ConfigException.class,
+            () -> FeatureCatalog.features(typo)).getMessage());
+  }
+
+  @Test
   void usage() {
     // 30-day window = ages 0..29. u1 at 23:59:59 on T counts; u3 at age 7 is outside 7d;
     // the event of 2024-05-31 (age 30) falls in the prior window; 2024-07-01 never counts.

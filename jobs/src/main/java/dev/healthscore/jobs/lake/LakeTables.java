@@ -51,7 +51,7 @@ public final class LakeTables {
     cols.put("parent_account_id", "parent account in the hierarchy, if any");
     cols.put(ActiveAccounts.TENURE_DAYS, ActiveAccounts.TENURE_DESCRIPTION);
     for (Feature f : features) cols.put(f.name(), f.description());
-    for (DerivedFeature d : FeatureCatalog.DERIVED) cols.put(d.name(), d.description());
+    for (DerivedFeature d : FeatureCatalog.derived(features)) cols.put(d.name(), d.description());
     cols.put("run_id", "run that wrote the row");
     cols.put("computed_at", "when the row was computed (UTC)");
     return new TableDoc("Point-in-time features per active account and as-of date (one row per account active at T).", cols);

@@ -53,7 +53,10 @@ public record ChurnModelConfig(
     if (validation >= snapshots) {
       throw r.errorAt("validation_snapshots", "must be fewer than the " + snapshots + " training snapshots (lookback_months / snapshot_every_months)");
     }
-    List<String> features = r.names("features");
+    List<String> features = new ArrayList<>(r.names("features"));
+    // the event types' ratios are offered to the model whenever event types are declared;
+    // the elastic net and the held-out snapshots decide which of them carry weight
+    for (String e : dev.healthscore.features.EventTypes.modelInputs(config)) if (!features.contains(e)) features.add(e);
     if (features.isEmpty()) throw r.errorAt("features", "must name at least one feature");
     for (String f : features) {
       if (!knownFeatures.contains(f)) throw r.errorAt("features", "unknown feature '" + f + "' (not a column of account_features)");

@@ -175,6 +175,10 @@ public final class ChurnTrainer {
     Materialized.release(allPrepared);
     PipelineModel fitted = ChurnPipeline.assemble(allPrep, logistic, allWeighted);
     ChurnModel model = new ChurnModel(fitted, offset(all, cfg), version);
+    long kept = model.coefficients().stream().filter(c -> c.coefficient() != 0.0).count();
+    StepTimer.log("  inputs: %d offered (%d features and derived inputs, %d missing indicators, %d category levels), "
+        + "%d with a non-zero weight after regularization", model.coefficients().size(), inputs.numeric.size(),
+        inputs.indicators.size(), model.coefficients().size() - inputs.numeric.size() - inputs.indicators.size(), kept);
 
     Map<String, String> hyper = new LinkedHashMap<>();
     hyper.put("reg_param", Double.toString(best.regParam()));
