@@ -19,6 +19,8 @@ public class GenerateCommand extends SparkCommand {
   @Option(names = "--months", defaultValue = "24", description = "months of history (default ${DEFAULT-VALUE})") int months;
   @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})") long seed;
   @Option(names = "--start", paramLabel = "YYYY-MM-DD", description = "first day of the world (default 2024-01-01)") LocalDate start;
+  @Option(names = "--planted-event-type", description = "Plant a churn signal that only the event mix shows: a hidden trait "
+      + "raises churn at renewal and lowers the share of 'exports' events (docs/sample-world.md).") boolean planted;
   private GeneratorOptions options;
 
   @Override
@@ -29,7 +31,7 @@ public class GenerateCommand extends SparkCommand {
   @Override
   protected void prepare() {
     try {
-      options = new GeneratorOptions(out, accounts, months, seed, start != null ? start : GeneratorOptions.DEFAULT_START);
+      options = new GeneratorOptions(out, accounts, months, seed, start != null ? start : GeneratorOptions.DEFAULT_START, planted);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param months length of the world in months, at least 1
  * @param seed any long; all randomness is a pure function of it
  * @param start first day of the world; {@link #DEFAULT_START} is a good choice
+ * @param plantedEventType whether a hidden trait that raises churn at renewal also lowers the
+ *     share of one event type ({@code exports}) in an account's usage, and nothing else the
+ *     generic features see (docs/sample-world.md#planted-event-type)
  */
-public record GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start) {
+public record GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType) {
   /** Suggested start for callers without an opinion. */
   public static final LocalDate DEFAULT_START = LocalDate.of(2024, 1, 1);
 
@@ -25,6 +28,10 @@ public record GeneratorOptions(String out, int accounts, int months, long seed, 
     if (out.isBlank()) throw new IllegalArgumentException("out must not be blank");
     if (accounts < 1 || accounts > 999_999) throw new IllegalArgumentException("accounts must be in 1..999999, was " + accounts);
     if (months < 1 || months > 240) throw new IllegalArgumentException("months must be in 1..240, was " + months);
+  }
+
+  public GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start) {
+    this(out, accounts, months, seed, start, false);
   }
 
   /** The first day after the world: {@code start + months}. */

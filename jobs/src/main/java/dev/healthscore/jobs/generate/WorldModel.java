@@ -88,6 +88,9 @@ final class WorldModel {
   private final Rng r;
   private final int months;
   private final long accounts;
+  /** See {@link GeneratorOptions#plantedEventType()}: off, the world is exactly as without the option. */
+  private final boolean planted;
+  static final String PLANTED_EVENT_TYPE = "exports";
   private final LocalDate start;
   private final LocalDate end;
   private final Column w0;
@@ -95,6 +98,7 @@ final class WorldModel {
 
   WorldModel(SparkSession spark, GeneratorOptions o) {
     this.spark = spark;
+    this.planted = o.plantedEventType();
     this.r = new Rng(o.seed());
     this.months = o.months();
     this.accounts = o.accounts();
@@ -204,7 +208,8 @@ final class WorldModel {
         .withColumn("fee", bySeg(0, 3000, 15000))
         .withColumn("mu", r.normal("mu", aid).multiply(0.5).plus(bySeg(-0.1, 0.0, 0.15)))
         .withColumn("nps_phase", floor(r.u("nps_phase", aid).multiply(6)).cast("int"))
-        .withColumn("qbr_phase", floor(r.u("qbr_phase", aid).multiply(3)).cast("int"));
+        .withColumn("qbr_phase", floor(r.u("qbr_phase", aid).multiply(3)).cast("int"))
+        .withColumn("g", planted ? r.normal("planted_trait", aid) : lit(0.0));
   }
 
   // ---------------------------------------------------------------- hidden health
@@ -232,7 +237,7 @@ final class WorldModel {
     Column shock = when(champ, lit(-0.6).minus(r.u("champ_size", aid, m).multiply(0.6))).otherwise(0.0)
         .plus(when(sponsor, lit(0.4).plus(r.u("sponsor_size", aid, m).multiply(0.5))).otherwise(0.0))
         .plus(when(budget, lit(-0.5).minus(r.u("budget_size", aid, m).multiply(0.6))).otherwise(0.0));
-    return accounts.select("aid", "seg", "created_date", "mu")
+    return accounts.select("aid", "seg", "created_date", "mu", "g")
         .crossJoin(monthsDf)
         .withColumn("ms", add_months(w0, m))
         .withColumn("me", add_months(w0, m.plus(1)))
@@ -242,7 +247,7 @@ final class WorldModel {
         .withColumn("x", x.plus(shock).multiply(pow(lit(PHI), j.unary_$minus())))
         .withColumn("h", c("mu").plus(pow(lit(PHI), j).multiply(sum("x").over(upToNow))))
         .withColumn("last_champ_m", max(when(c("champ"), m)).over(upToNow))
-        .select("aid", "seg", "created_date", "m", "ms", "me", "h", "champ", "last_champ_m");
+        .select("aid", "seg", "created_date", "m", "ms", "me", "h", "champ", "last_champ_m", "g");
   }
 
   // ---------------------------------------------------------------- contracts and churn
@@ -263,9 +268,9 @@ final class WorldModel {
         .otherwise(lit(0.02).plus(coalesce(lag(c("h_r"), 1).over(byK), c("mu")).multiply(0.10))
             .plus(r.normal("seat_growth", aid, k).multiply(0.07)));
     Column renewalInWorld = c("end_date").geq(w0).and(c("end_date").lt(w1));
-    Column pChurn = sigmoid(bySeg(-1.6, -2.0, -2.4).minus(c("h_r").multiply(1.5)));
+    Column pChurn = sigmoid(bySeg(-1.6, -2.0, -2.4).minus(c("h_r").multiply(1.5)).plus(c("g").multiply(planted ? 2.0 : 0.0)));
     return accounts.select("aid", "account_id", "seg", "created_date", "term", "monthly", "seats0", "site_license",
-            "price", "fee", "mu")
+            "price", "fee", "mu", "g")
         .withColumn("k", explode(sequence(lit(0), nTerms.minus(1))))
         .withColumn("start_date", add_months(c("created_date"), k.multiply(c("term"))))
         .withColumn("end_date", add_months(c("created_date"), k.plus(1).multiply(c("term"))))
@@ -293,7 +298,7 @@ final class WorldModel {
     Dataset<Row> atRenewal = terms.filter(c("renewal_churn"))
         .select(aid, c("end_date").as("churn_date"), lit("renewal").as("kind"), c("h_r").as("h_c"),
             c("lc_r").as("lc"), c("r").as("rm"));
-    Column hazard = sigmoid(lit(-6.0).minus(c("h").multiply(1.3)));
+    Column hazard = sigmoid(lit(-6.0).minus(c("h").multiply(1.3)).plus(c("g").multiply(planted ? 1.5 : 0.0)));
     Column day = date_add(c("ms"), floor(r.u("mid_term_day", aid, m).multiply(datediff(c("me"), c("ms")))).cast("int"));
     Dataset<Row> midTerm = health.filter(m.geq(0).and(r.u("mid_term_churn", aid, m).lt(hazard)))
         .withColumn("churn_date", day)
@@ -333,8 +338,8 @@ final class WorldModel {
    * left, and the seats of the contract running at d_lo.
    */
   Dataset<Row> state(Dataset<Row> accounts, Dataset<Row> health, Dataset<Row> churn, Dataset<Row> contracts) {
-    Dataset<Row> live = health.filter(c("m").geq(0)).drop("seg", "created_date")
-        .join(accounts.select("aid", "account_id", "seg", "created_date", "csm_owner", "nps_phase", "qbr_phase", "mu"),
+    Dataset<Row> live = health.filter(c("m").geq(0)).drop("seg", "created_date", "g")
+        .join(accounts.select("aid", "account_id", "seg", "created_date", "csm_owner", "nps_phase", "qbr_phase", "mu", "g"),
             "aid")
         .join(churn.select("aid", "churn_date"), new String[] {"aid"}, "left")
         .withColumn("d_lo", greatest(c("ms"), c("created_date")))
@@ -348,7 +353,7 @@ final class WorldModel {
         .withColumn("frac", c("nd").divide(c("pd")))
         .withColumn("age_days", datediff(c("d_lo"), c("created_date")))
         .select("aid", "account_id", "seg", "m", "ms", "me", "d_lo", "d_hi", "nd", "pd", "frac", "h", "mu", "champ",
-            "created_date", "churn_date", "csm_owner", "nps_phase", "qbr_phase", "seats", "age_days");
+            "created_date", "churn_date", "csm_owner", "nps_phase", "qbr_phase", "seats", "age_days", "g");
   }
 
   // ---------------------------------------------------------------- events
@@ -374,7 +379,13 @@ final class WorldModel {
     Column duration = when(r.u("duration_null", aid, m, k, e).lt(0.01), lit(null).cast("double"))
         .otherwise(round(exp(lit(Math.log(180.0)).plus(c("hu").multiply(0.25))
             .plus(r.normal("duration", aid, m, k, e).multiply(0.9))), 1));
-    return state.select("aid", "account_id", "m", "d_lo", "nd", "frac", "h", "seats", "age_days")
+    // planted: an event becomes an export with probability 0.5 sigmoid(-2 g), in place of
+    // the feature it would have had, so event counts and users are unchanged
+    Column eventFeature = planted
+        ? when(r.u("planted_event", aid, m, k, e).lt(sigmoid(c("g").multiply(-2.0)).multiply(0.5)), lit(PLANTED_EVENT_TYPE))
+            .otherwise(Rng.at(FEATURES, featureIdx))
+        : Rng.at(FEATURES, featureIdx);
+    return state.select("aid", "account_id", "m", "d_lo", "nd", "frac", "h", "seats", "age_days", "g")
         .repartition(partitions, aid, m)
         .withColumn("hu", c("h").plus(r.normal("usage_noise", aid, m).multiply(0.25)))
         .withColumn("breadth", breadth)
@@ -387,7 +398,7 @@ final class WorldModel {
             c("account_id"),
             concat(c("account_id"), lit("-u"), k.cast("string")).as("user_id"),
             timestamp(dayInState("usage_day", aid, m, k, e), secondOfDay("usage_time", aid, m, k, e)).as("event_time"),
-            Rng.at(FEATURES, featureIdx).as("feature"),
+            eventFeature.as("feature"),
             duration.as("duration_sec"));
   }
 
