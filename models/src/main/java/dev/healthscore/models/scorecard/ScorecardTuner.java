@@ -144,7 +144,7 @@ public final class ScorecardTuner {
     return new Weights(group, measure, effective);
   }
 
-  static double round(double x, int decimals) {
+  public static double round(double x, int decimals) {
     return BigDecimal.valueOf(x).setScale(decimals, RoundingMode.HALF_UP).doubleValue();
   }
 

@@ -109,7 +109,7 @@ public final class SuggestedYaml {
     return b.append('}').toString();
   }
 
-  static String number(double d) {
+  public static String number(double d) {
     return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
   }
 
