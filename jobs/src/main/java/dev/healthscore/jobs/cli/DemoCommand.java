@@ -49,6 +49,7 @@ public class DemoCommand extends SparkCommand {
   private ChurnModelConfig model;
   private NightlyJob.Settings nightly;
   private EvaluationConfig evaluation;
+  private dev.healthscore.models.scorecard.TuningConfig tuning;
   private GeneratorOptions world;
 
   /**
@@ -89,6 +90,7 @@ public class DemoCommand extends SparkCommand {
     scorecard = nightly.scorecard();
     model = nightly.model();
     evaluation = EvaluationConfig.from(config);
+    tuning = dev.healthscore.models.scorecard.TuningConfig.from(config);
     try {
       world = new GeneratorOptions(out.resolve("warehouse").toString(), accounts, months, seed, GeneratorOptions.DEFAULT_START);
     } catch (IllegalArgumentException e) {
@@ -127,6 +129,19 @@ public class DemoCommand extends SparkCommand {
       RunContext ctx = RunContext.create(spark, "evaluate", t, config, warehouse, lake);
       return RecordedRun.record(ctx, request(ctx), run -> EvaluateJob.run(ctx, model, scorecard, evaluation, run));
     });
+    Path suggested = out.resolve("suggested-scorecard.yaml");
+    dev.healthscore.jobs.run.TuneScorecardJob.Result tuned = null;
+    String refused = null;
+    try {
+      tuned = timer.step("tune-scorecard as of " + t, () -> {
+        RunContext ctx = RunContext.create(spark, "tune-scorecard", t, config, warehouse, lake);
+        return RecordedRun.record(ctx, request(ctx),
+            run -> dev.healthscore.jobs.run.TuneScorecardJob.run(ctx, model, tuning, evaluation, null, suggested, run));
+      });
+    } catch (dev.healthscore.jobs.run.ExitCodes.Failure e) { // a small world may have too few held-out churners: said, not fatal
+      if (e.exitCode() != dev.healthscore.jobs.run.ExitCodes.BAD_INPUT) throw e;
+      refused = e.getMessage();
+    }
     timer.step("write the accuracy report", () -> ReportJob.run(spark, lake, null, report, new StepTimer("report")));
 
     printTimings(timer);
@@ -143,6 +158,12 @@ public class DemoCommand extends SparkCommand {
         latest.topDecileLift().getOrDefault(ModelScores.CHURN_MODEL, Double.NaN));
     if (latest.aucWithCi().containsKey(ModelScores.GBT_REFERENCE)) {
       StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelScores.GBT_REFERENCE));
+    }
+    if (tuned != null) {
+      StepTimer.log("  scorecard tuned on churn history (held-out snapshots %s): %s; suggestion in %s", tuned.validationDates(),
+          dev.healthscore.jobs.run.TuneScorecardJob.beforeAfter(tuned), suggested);
+    } else {
+      StepTimer.log("  tune-scorecard %s", refused);
     }
     StepTimer.log("next:");
     StepTimer.log("  open the report       %s", report.toAbsolutePath());

@@ -291,7 +291,16 @@ public final class TuneScorecardJob {
     StepTimer.log("%s: strongest measures (share of the score): %s", c, w.effective().entrySet().stream()
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(6)
         .map(e -> String.format("%s %.1f%%", e.getKey(), 100 * e.getValue())).collect(Collectors.joining(", ")));
-    StepTimer.log("%s: before/after: AUC %s -> %s, AUC among renewing %s -> %s, red/green churn ratio %s -> %s", c,
+    StepTimer.log("%s: before/after: %s", c, beforeAfter(before, after));
+  }
+
+  /** The one-line before/after: AUC, AUC among renewing accounts, red/green churn ratio, current -> suggested. */
+  public static String beforeAfter(Result r) {
+    return beforeAfter(r.before(), r.after());
+  }
+
+  static String beforeAfter(List<TuningMetrics.Metric> before, List<TuningMetrics.Metric> after) {
+    return String.format("AUC %s -> %s, AUC among renewing %s -> %s, red/green churn ratio %s -> %s",
         f(before, TuningMetrics.AUC), f(after, TuningMetrics.AUC), f(before, TuningMetrics.AUC_RENEWING),
         f(after, TuningMetrics.AUC_RENEWING), f(before, TuningMetrics.RED_GREEN_RATIO), f(after, TuningMetrics.RED_GREEN_RATIO));
   }
