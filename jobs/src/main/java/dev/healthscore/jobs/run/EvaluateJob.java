@@ -40,9 +40,6 @@ import org.apache.spark.sql.Row;
 public final class EvaluateJob {
   private EvaluateJob() {}
 
-  /** Accounts with at most the horizon's days to renewal are "renewing" (the auc_renewing metric). */
-  static final String RENEWAL_DAYS = "days_to_renewal";
-
   /** One line of the backtest table. */
   public record CutoffSummary(LocalDate cutoff, long accounts, long churners, Map<String, double[]> aucWithCi,
                               Map<String, Double> topDecileLift) {}
@@ -107,7 +104,8 @@ public final class EvaluateJob {
             // an account with no scored measure ranks as neutral (50) rather than being dropped
             lit(100.0).minus(coalesce(col(Scorecard.HEALTH_SCORE), lit(50.0))), col(Scorecard.HEALTH_BAND),
             col("__best"), gbt != null ? col(GbtReference.SCORE) : lit(0.0),
-            col(RENEWAL_DAYS).cast("double").leq(cfg.horizonDays()))
+            // renewal within the horizon: the auc_renewing metric
+            col(dev.healthscore.models.scorecard.ScorecardTuner.RENEWAL_FEATURE).cast("double").leq(cfg.horizonDays()))
         .orderBy("account_id").collectAsList();
     int size = r.size();
     boolean[] y = new boolean[size];
