@@ -286,7 +286,8 @@ public final class TuneScorecardJob {
     Map<String, Double> oldGroups = new LinkedHashMap<>();
     current.defaultVariant().groups().forEach(g -> oldGroups.put(g.name(), g.weight()));
     StepTimer.log("%s: group weights %s", c, w.group().entrySet().stream()
-        .map(e -> e.getKey() + " " + SuggestedYaml.number(oldGroups.getOrDefault(e.getKey(), 0.0)) + " -> " + e.getValue())
+        .map(e -> e.getKey() + " " + (oldGroups.containsKey(e.getKey()) ? SuggestedYaml.number(oldGroups.get(e.getKey())) : "(added)")
+            + " -> " + e.getValue())
         .collect(Collectors.joining(", ")));
     StepTimer.log("%s: strongest measures (share of the score): %s", c, w.effective().entrySet().stream()
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(6)
