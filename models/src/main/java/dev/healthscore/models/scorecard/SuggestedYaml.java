@@ -50,26 +50,29 @@ public final class SuggestedYaml {
 
   private static void section(StringBuilder out, String name, JsonNode node, JsonNode base) {
     out.append('\n');
-    entry(out, 0, name, node, base);
+    entry(out, 0, name, node, base, false);
   }
 
-  private static void entry(StringBuilder out, int indent, String key, JsonNode node, JsonNode base) {
+  /** {@code inAdded}: inside a mapping marked as added, whose keys need no mark of their own. */
+  private static void entry(StringBuilder out, int indent, String key, JsonNode node, JsonNode base, boolean inAdded) {
     String pad = " ".repeat(indent);
     if (node.isObject() && !node.isEmpty()) {
       out.append(pad).append(text(key)).append(":");
-      if (base == null) out.append("  # added");
+      if (base == null && !inAdded) out.append("  # added");
       out.append('\n');
       for (Map.Entry<String, JsonNode> e : node.properties()) {
-        entry(out, indent + 2, e.getKey(), e.getValue(), base == null || !base.isObject() ? null : base.get(e.getKey()));
+        entry(out, indent + 2, e.getKey(), e.getValue(), base == null || !base.isObject() ? null : base.get(e.getKey()),
+            inAdded || base == null);
       }
       return;
     }
+    String mark = inAdded ? "" : comment(node, base);
     if (node.isArray() && !node.isEmpty() && !allScalars(node)) {
-      out.append(pad).append(text(key)).append(":").append(comment(node, base)).append('\n');
+      out.append(pad).append(text(key)).append(":").append(mark).append('\n');
       for (JsonNode el : node) out.append(pad).append("  - ").append(flow(el)).append('\n');
       return;
     }
-    out.append(pad).append(text(key)).append(": ").append(flow(node)).append(comment(node, base)).append('\n');
+    out.append(pad).append(text(key)).append(": ").append(flow(node)).append(mark).append('\n');
   }
 
   private static String comment(JsonNode node, JsonNode base) {

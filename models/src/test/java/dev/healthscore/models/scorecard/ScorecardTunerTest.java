@@ -163,7 +163,8 @@ class ScorecardTunerTest {
     assertEquals("days_to_renewal", m.feature());
     assertEquals(new ScorecardConfig.Range(ScorecardConfig.Direction.HIGHER, 0, 90), m.normalization());
     String yaml = SuggestedYaml.write(null, section(), s, List.of());
-    assertTrue(yaml.contains("    renewal:  # added\n"), yaml);
+    assertTrue(yaml.contains("    renewal:  # added\n      weight: 1\n      measures:\n        renewal_proximity:\n"
+        + "          feature: days_to_renewal\n"), "one mark for the added group:\n" + yaml);
     TuningConfig off = new TuningConfig(30, 0.001, false, true);
     assertEquals(section(), ScorecardTuner.fitSection(section(), off, 90, "test"));
   }
