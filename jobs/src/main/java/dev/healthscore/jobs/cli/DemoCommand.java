@@ -13,7 +13,6 @@ import dev.healthscore.jobs.run.NightlyJob;
 import dev.healthscore.jobs.run.RecordedRun;
 import dev.healthscore.jobs.run.RunContext;
 import dev.healthscore.jobs.run.TrainJob;
-import dev.healthscore.models.eval.ModelScores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +117,19 @@ public class DemoCommand extends SparkCommand {
       RunContext ctx = RunContext.create(spark, "evaluate", t, config, warehouse, lake);
       return RecordedRun.record(ctx, request(ctx), run -> EvaluateJob.run(ctx, run));
     });
+    Path suggested = out.resolve("suggested-scorecard.yaml");
+    dev.healthscore.jobs.run.TuneScorecardJob.Result tuned = null;
+    String refused = null;
+    try {
+      tuned = timer.step("tune-scorecard as of " + t, () -> {
+        RunContext ctx = RunContext.create(spark, "tune-scorecard", t, config, warehouse, lake);
+        return RecordedRun.record(ctx, request(ctx),
+            run -> dev.healthscore.jobs.run.TuneScorecardJob.run(ctx, null, suggested, run));
+      });
+    } catch (dev.healthscore.jobs.run.ExitCodes.Failure e) { // a small world may have too few held-out churners: said, not fatal
+      if (e.exitCode() != dev.healthscore.jobs.run.ExitCodes.BAD_INPUT) throw e;
+      refused = e.getMessage();
+    }
     timer.step("write the accuracy report", () -> ReportJob.run(spark, lake, null, report, new StepTimer("report")));
 
     printTimings(timer);
@@ -134,6 +146,12 @@ public class DemoCommand extends SparkCommand {
         latest.topDecileLift().getOrDefault(ModelKind.CHURN_MODEL.id(), Double.NaN));
     if (latest.aucWithCi().containsKey(ModelKind.GBT_REFERENCE.id())) {
       StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelKind.GBT_REFERENCE.id()));
+    }
+    if (tuned != null) {
+      StepTimer.log("  scorecard tuned on churn history (held-out snapshots %s): %s; suggestion in %s", tuned.validationDates(),
+          dev.healthscore.jobs.run.TuneScorecardJob.beforeAfter(tuned), suggested);
+    } else {
+      StepTimer.log("  tune-scorecard %s", refused);
     }
     StepTimer.log("next:");
     StepTimer.log("  open the report       %s", report.toAbsolutePath());

@@ -28,6 +28,7 @@ public final class LakeTables {
   public static final String MODEL_CALIBRATION = "model_calibration";
   public static final String MODEL_ROC = "model_roc";
   public static final String MODEL_BAND_RATES = "model_band_rates";
+  public static final String SCORECARD_TUNING = "scorecard_tuning";
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",
@@ -39,6 +40,20 @@ public final class LakeTables {
       "command", "command of that run",
       AsOf.DATE, "as-of date of that run",
       "quarantined_at", "when the row was set aside (UTC)");
+
+  public static final TableDoc SCORECARD_TUNING_DOC = TableDoc.of(
+      "tune-scorecard: the current and the suggested scorecard compared out of time on the held-out snapshots, "
+          + "with the weights; one set of rows per as-of date T (docs/scorecard.md#tuning-the-weights).",
+      AsOf.DATE, "as-of date T of the tune-scorecard run (snapshots and labels known by T)",
+      "scorecard", "current (the scorecard in use) or suggested (learned weights)",
+      "scorecard_id", "id of that scorecard", "scorecard_hash", "hash of its scoring rules",
+      "metric", "auc, auc_renewing (renewal within the horizon), top_decile_lift, churn_rate and share (per band), "
+          + "red_green_churn_ratio; group_weight, measure_weight, effective_weight (share of the score), yellow_from, green_from",
+      "item", "the band of churn_rate and share; the group or measure of a weight; else null",
+      "value", "metric value (null when undefined)", "ci_low", "95 % bootstrap lower bound (auc, auc_renewing, top_decile_lift)",
+      "ci_high", "95 % bootstrap upper bound", "rows", "held-out account x snapshot rows the metric is computed on",
+      "churners", "of them, churned within the horizon", "validation_dates", "the held-out snapshot dates, comma-separated",
+      "horizon_days", "churn horizon H", "run_id", "tune-scorecard run", "tuned_at", "when (UTC)");
 
   public static TableDoc accountFeaturesDoc(List<Feature> features) {
     Map<String, String> cols = new LinkedHashMap<>();

@@ -80,6 +80,11 @@ public final class HtmlReport {
             + "bars to the right raise the risk (\u00d72 = odds doubled), bars to the left lower it.",
         signals(d));
     b.append("</div>\n");
+    d.tuning().filter(t -> !t.isEmpty()).ifPresent(t -> section(b, "tuning", "wide", "Current vs suggested scorecard (tune-scorecard)",
+        "Scorecard weights learned from churn history by tune-scorecard, compared with the scorecard in use on held-out "
+            + "snapshots it did not learn from. AUC among renewing accounts ranks only the accounts whose renewal falls within "
+            + "the horizon: whether the score measures health rather than the calendar. The suggestion is not in use until "
+            + "someone adopts it.", ScorecardTuningSection.table(t)));
     section(b, "metrics", "wide", "All metrics per cutoff and model",
         "AUC and PR-AUC measure how well accounts are ranked (higher is better); log loss, Brier score and ECE measure how "
             + "accurate the probabilities are (lower is better); lift, precision and recall are at the team's capacity.",

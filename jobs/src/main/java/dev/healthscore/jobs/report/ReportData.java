@@ -33,7 +33,21 @@ public record ReportData(
     Optional<List<BandRate>> bandRates,
     Optional<TrainedModel> model,
     Optional<DataQuality> dataQuality,
-    List<String> missingTables) {
+    List<String> missingTables,
+    Optional<List<Tuning>> tuning) {
+
+  /** Without a scorecard_tuning table (its section is then left out). */
+  public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
+                    Optional<List<Gain>> gains, Optional<List<CalibrationBin>> calibration, Optional<List<RocPoint>> roc,
+                    Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
+                    List<String> missingTables) {
+    this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
+        Optional.empty());
+  }
+
+  /** One scorecard_tuning row of the latest tune-scorecard run (scorecard: current or suggested). */
+  public record Tuning(LocalDate asOf, String scorecard, String scorecardId, String metric, String item, Double value,
+                       Double ciLow, Double ciHigh, String validationDates) {}
 
   /** Reads the report's tables, one timed step each; {@code cutoff} null means the latest evaluated cutoff. */
   public static ReportData load(Lake lake, LocalDate cutoff, StepTimer timer) {

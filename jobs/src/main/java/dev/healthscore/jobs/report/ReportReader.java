@@ -99,8 +99,22 @@ final class ReportReader {
         : timer.step("read " + LakeTables.CHURN_MODELS, () -> trainedModel(lake.read(LakeTables.CHURN_MODELS).collectAsList(), evaluatedVersion));
     Optional<DataQuality> quality = missing.contains(LakeTables.RUNS) ? Optional.empty()
         : timer.step("read runs and quarantine", () -> dataQuality(lake, !missing.contains(LakeTables.QUARANTINE)));
+    Optional<List<ReportData.Tuning>> tuning = !lake.exists(LakeTables.SCORECARD_TUNING) ? Optional.empty()
+        : timer.step("read " + LakeTables.SCORECARD_TUNING, () -> tuning(lake));
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
-        List.copyOf(missing));
+        List.copyOf(missing), tuning);
+  }
+
+  /** The rows of the latest tune-scorecard as-of date; empty when the table has none. */
+  static Optional<List<ReportData.Tuning>> tuning(Lake lake) {
+    List<ReportData.Tuning> all = lake.read(LakeTables.SCORECARD_TUNING).collectAsList().stream().map(r -> {
+      Cells c = new Cells(LakeTables.SCORECARD_TUNING, r);
+      return new ReportData.Tuning(((java.sql.Date) c.required(dev.healthscore.features.pit.AsOf.DATE)).toLocalDate(),
+          c.str("scorecard"), c.str("scorecard_id"), c.str("metric"), c.str("item"), c.dbl("value"), c.dbl("ci_low"),
+          c.dbl("ci_high"), c.str("validation_dates"));
+    }).toList();
+    Optional<LocalDate> latest = all.stream().map(ReportData.Tuning::asOf).max(Comparator.naturalOrder());
+    return latest.map(d -> all.stream().filter(t -> t.asOf().equals(d)).toList());
   }
 
   /** One row per cutoff x model x metric: if evaluate ran more than once, its latest evaluation wins. */

@@ -103,7 +103,9 @@ public final class EvaluateJob {
             col(ChurnModel.RISK_BAND),
             // an account with no scored measure ranks as neutral (50) rather than being dropped
             lit(100.0).minus(coalesce(col(Scorecard.HEALTH_SCORE), lit(50.0))), col(Scorecard.HEALTH_BAND),
-            col("__best"), gbt != null ? col(GbtReference.SCORE) : lit(0.0))
+            col("__best"), gbt != null ? col(GbtReference.SCORE) : lit(0.0),
+            // renewal within the horizon: the auc_renewing metric
+            col(dev.healthscore.models.scorecard.ScorecardTuner.RENEWAL_FEATURE).cast("double").leq(cfg.horizonDays()))
         .orderBy("account_id").collectAsList();
     int size = r.size();
     boolean[] y = new boolean[size];
@@ -113,6 +115,7 @@ public final class EvaluateJob {
     double[] boosted = new double[size];
     String[] risk = new String[size];
     String[] band = new String[size];
+    boolean[] renewing = new boolean[size];
     for (int i = 0; i < size; i++) {
       Row x = r.get(i);
       y[i] = x.getDouble(1) == 1.0;
@@ -122,6 +125,7 @@ public final class EvaluateJob {
       band[i] = x.isNullAt(5) ? "(no score)" : x.getString(5);
       feature[i] = x.getDouble(6);
       boosted[i] = x.getDouble(7);
+      renewing[i] = !x.isNullAt(8) && x.getBoolean(8);
     }
     double baseRate = (double) trained.churners() / trained.rows();
     double[] constant = new double[size];
@@ -135,7 +139,7 @@ public final class EvaluateJob {
     if (gbt != null) models.add(new ModelScores(ModelKind.GBT_REFERENCE, gbt.setting(), boosted, false, null));
     Bootstrap bootstrap = eval.bootstrapResamples() == 0 ? null
         : new Bootstrap(eval.bootstrapResamples(), eval.bootstrapSeed(), Bootstrap.DEFAULT_LEVEL);
-    return CutoffEvaluation.evaluate(cutoff, y, models, eval.capacityShare(), cfg.highRiskFrom(), bootstrap);
+    return CutoffEvaluation.evaluate(cutoff, y, renewing, models, eval.capacityShare(), cfg.highRiskFrom(), bootstrap);
   }
 
   private static CutoffSummary summary(LocalDate c, CutoffEvaluation.Result r) {

@@ -42,9 +42,9 @@ final class EvaluationTables {
       "cutoff_date", "backtest cutoff C: models trained as of C, scored on accounts active at C",
       "model", "churn_model, health_score (rule score, ranked as 100 - score), base_rate, best_feature, gbt_reference",
       "model_detail", "model version, scorecard id, base rate, feature name or GBT setting",
-      "metric", "auc, top_decile_lift, average_precision, log_loss, brier, ece, capacity_accounts, precision_at_capacity, "
+      "metric", "auc, auc_renewing (accounts whose renewal falls within the horizon), top_decile_lift, average_precision, log_loss, brier, ece, capacity_accounts, precision_at_capacity, "
           + "recall_at_capacity, churners_captured_at_capacity, churn_rate, confusion_threshold, confusion_tp/fp/tn/fn",
-      "value", "metric value (null when undefined)", "ci_low", "95 % bootstrap lower bound (auc, top_decile_lift)",
+      "value", "metric value (null when undefined)", "ci_low", "95 % bootstrap lower bound (auc, auc_renewing, top_decile_lift)",
       "ci_high", "95 % bootstrap upper bound", "accounts", "accounts active at the cutoff",
       "churners", "of them, churned within the horizon", "horizon_days", "churn horizon H",
       "evaluated_as_of", "as-of date T of the evaluate run", "run_id", "evaluate run", "evaluated_at", "when (UTC)");

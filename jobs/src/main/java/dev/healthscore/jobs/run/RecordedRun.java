@@ -31,7 +31,7 @@ import org.apache.spark.sql.Row;
  * as {@code abandoned} (or {@code succeeded} when everything it wrote had been published).
  *
  * <p>Every command that writes the lake runs inside {@link #record}: features, nightly,
- * train, evaluate (and the demo's runs of those).
+ * train, evaluate, tune-scorecard (and the demo's runs of those).
  */
 public final class RecordedRun {
   /** What a request to run says beyond the context: the lease it needs and how to behave when it is taken. */

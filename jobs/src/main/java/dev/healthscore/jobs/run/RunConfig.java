@@ -8,6 +8,7 @@ import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.scorecard.ScorecardConfig;
+import dev.healthscore.models.scorecard.TuningConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -24,8 +25,8 @@ import java.util.Set;
  * @param heartbeat how often a running run renews it ({@code run.heartbeat_seconds})
  */
 public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
-                        EvaluationConfig evaluation, AlertsConfig alerts, QualityGate.Limits quality, Duration lease,
-                        Duration heartbeat) {
+                        EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, QualityGate.Limits quality,
+                        Duration lease, Duration heartbeat) {
 
   public static RunConfig from(HealthscoreConfig config) {
     List<Feature> features = FeatureCatalog.features(config);
@@ -38,6 +39,6 @@ public record RunConfig(HealthscoreConfig source, List<Feature> features, Scorec
       throw run.errorAt("heartbeat_seconds", "must be at most half of run.lease_seconds (" + lease.toSeconds() + ")");
     }
     return new RunConfig(config, features, ScorecardConfig.from(config, known), model, EvaluationConfig.from(config),
-        AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
+        TuningConfig.from(config), AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
   }
 }

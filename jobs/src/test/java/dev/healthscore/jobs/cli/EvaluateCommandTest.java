@@ -50,6 +50,10 @@ class EvaluateCommandTest {
     assertTrue(value > 0.5 && value <= 1, "AUC " + value);
     assertTrue(auc.<Double>getAs("ci_low") <= value && value <= auc.<Double>getAs("ci_high"));
     assertEquals(0.5, eval.filter("model = 'base_rate' AND metric = 'auc'").first().<Double>getAs("value"));
+    // the AUC among accounts renewing within the horizon: one row per cutoff and model, a subset's AUC
+    assertEquals(eval.filter("metric = 'auc'").count(), eval.filter("metric = 'auc_renewing'").count());
+    Row renewing = eval.filter("cutoff_date = DATE'2025-05-31' AND model = 'health_score' AND metric = 'auc_renewing'").first();
+    assertTrue(renewing.isNullAt(renewing.fieldIndex("value")) || renewing.<Double>getAs("value") >= 0 && renewing.<Double>getAs("value") <= 1);
     long accounts = auc.getAs("accounts");
     long churners = auc.getAs("churners");
     assertTrue(churners > 0 && churners < accounts);

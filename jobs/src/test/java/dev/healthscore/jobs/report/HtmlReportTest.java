@@ -136,4 +136,30 @@ class HtmlReportTest {
     assertEquals(50.0, new Scale(0, 1, 0, 100).at(0.5), 1e-12);
     assertEquals(100.0, new Scale(0, 1, 100, 0).at(0), 1e-12); // y axes run upwards
   }
+  @Test
+  void scorecardTuning_shownSideBySideOnlyWhenTheTableExists() {
+    ReportData without = hostile();
+    assertFalse(HtmlReport.render(without).contains("id=\"tuning\""), "no scorecard_tuning: no section");
+    List<ReportData.Tuning> t = new ArrayList<>();
+    for (String s : List.of("current", "suggested")) {
+      boolean cur = s.equals("current");
+      String id = cur ? "default-v1" : "default-v1-tuned-" + EVIL;
+      t.add(new ReportData.Tuning(CUTOFF, s, id, "auc", null, cur ? 0.72 : 0.81, cur ? 0.66 : 0.76, cur ? 0.78 : 0.86, "2024-04-30,2024-05-31"));
+      t.add(new ReportData.Tuning(CUTOFF, s, id, "auc_renewing", null, cur ? 0.61 : 0.70, null, null, "2024-04-30,2024-05-31"));
+      t.add(new ReportData.Tuning(CUTOFF, s, id, "churn_rate", "red", cur ? 0.2 : 0.3, null, null, "2024-04-30,2024-05-31"));
+      t.add(new ReportData.Tuning(CUTOFF, s, id, "group_weight", "usage", cur ? 35.0 : 41.2, null, null, "2024-04-30,2024-05-31"));
+    }
+    ReportData d = new ReportData(without.lakeRoot(), without.generatedAt(), without.cutoff(), without.cutoffs(), without.metrics(),
+        without.gains(), without.calibration(), without.roc(), without.bandRates(), without.model(), without.dataQuality(),
+        without.missingTables(), Optional.of(t));
+    String html = HtmlReport.render(d);
+    String sec = section(html, "tuning");
+    assertFalse(html.contains("<script"), "escaped");
+    assertTrue(sec.contains("<tr><td>AUC</td><td class=\"num\">0.720 <span class=\"nowrap\">(0.660\u20130.780)</span></td>"
+        + "<td class=\"num\">0.810 <span class=\"nowrap\">(0.760\u20130.860)</span></td></tr>"), sec);
+    assertTrue(sec.contains("<tr><td>AUC among accounts renewing within the horizon</td><td class=\"num\">0.610</td>"
+        + "<td class=\"num\">0.700</td></tr>"), sec);
+    assertTrue(sec.contains("<tr><td>Group weight, usage</td><td class=\"num\">35.0</td><td class=\"num\">41.2</td></tr>"), sec);
+    assertFalse(sec.contains("Churn rate, green"), "rows without values are left out");
+  }
 }

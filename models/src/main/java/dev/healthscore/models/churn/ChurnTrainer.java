@@ -91,20 +91,9 @@ public final class ChurnTrainer {
 
   public static Result train(Dataset<Row> labelled, ChurnModelConfig cfg, String version) {
     Dataset<Row> rows = materialize(labelled);
-    List<LocalDate> dates = rows.select(TrainingSet.SNAPSHOT).distinct().orderBy(TrainingSet.SNAPSHOT).collectAsList()
-        .stream().map(r -> r.getDate(0).toLocalDate()).toList();
-    if (dates.size() <= cfg.validationSnapshots()) {
-      throw new IllegalArgumentException("only " + dates.size() + " snapshot dates have active accounts; need more than "
-          + cfg.validationSnapshots() + " (model.validation_snapshots) to validate out of time");
-    }
-    List<LocalDate> validationDates = dates.subList(dates.size() - cfg.validationSnapshots(), dates.size());
-    LocalDate firstValidation = validationDates.get(0);
-    List<LocalDate> trainDates = dates.stream()
-        .filter(d -> !d.plusDays(cfg.horizonDays()).isAfter(firstValidation)).toList();
-    if (trainDates.isEmpty()) {
-      throw new IllegalArgumentException("no snapshot ends its " + cfg.horizonDays() + "-day horizon before the first "
-          + "validation snapshot " + firstValidation + ": raise model.lookback_months or lower model.validation_snapshots");
-    }
+    TrainingSet.Split split = TrainingSet.split(TrainingSet.datesOf(rows), cfg);
+    List<LocalDate> validationDates = split.validation();
+    List<LocalDate> trainDates = split.train();
 
     Inputs inputs = Inputs.of(rows, cfg);
     Counts all = Counts.of(rows);

@@ -60,6 +60,35 @@ public final class TrainingSet {
     return featureRows.withColumn(LABEL, ActiveAccounts.churnedWithin(horizonDays)).drop(ActiveAccounts.FIRST_CHURN);
   }
 
+  /** The out-of-time split of snapshot dates: training dates, then the held-out validation dates. */
+  public record Split(List<LocalDate> train, List<LocalDate> validation) {}
+
+  /**
+   * The latest {@code validation_snapshots} dates (of those that have rows, oldest first) are
+   * held out; training keeps only dates whose horizon ended by the first held-out date, so no
+   * training label overlaps the validation period. The churn model and tune-scorecard share it.
+   */
+  public static Split split(List<LocalDate> dates, ChurnModelConfig cfg) {
+    if (dates.size() <= cfg.validationSnapshots()) {
+      throw new IllegalArgumentException("only " + dates.size() + " snapshot dates have active accounts; need more than "
+          + cfg.validationSnapshots() + " (model.validation_snapshots) to validate out of time");
+    }
+    List<LocalDate> validation = List.copyOf(dates.subList(dates.size() - cfg.validationSnapshots(), dates.size()));
+    LocalDate first = validation.get(0);
+    List<LocalDate> train = dates.stream().filter(d -> !d.plusDays(cfg.horizonDays()).isAfter(first)).toList();
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("no snapshot ends its " + cfg.horizonDays() + "-day horizon before the first "
+          + "validation snapshot " + first + ": raise model.lookback_months or lower model.validation_snapshots");
+    }
+    return new Split(train, validation);
+  }
+
+  /** Snapshot dates that have rows, oldest first. */
+  public static List<LocalDate> datesOf(Dataset<Row> rows) {
+    return rows.select(SNAPSHOT).distinct().orderBy(SNAPSHOT).collectAsList().stream()
+        .map(r -> r.getDate(0).toLocalDate()).toList();
+  }
+
   /** Rows of the given snapshot dates. */
   public static Dataset<Row> onDates(Dataset<Row> rows, List<LocalDate> dates) {
     Object[] days = dates.stream().map(java.sql.Date::valueOf).toArray();

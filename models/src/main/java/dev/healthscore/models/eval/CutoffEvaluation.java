@@ -80,6 +80,39 @@ public final class CutoffEvaluation {
     return new Result(cutoff, churned.length, churners, metrics, gains, calibration, roc, bands);
   }
 
+  /** The metric {@link #evaluate(LocalDate, boolean[], boolean[], List, double, double, Bootstrap)} adds. */
+  public static final String AUC_RENEWING = "auc_renewing";
+
+  /**
+   * {@link #evaluate} plus, per model, {@value #AUC_RENEWING}: the AUC (with its bootstrap
+   * interval) among the accounts whose renewal falls within the horizon ({@code renewing}), which
+   * tells whether a score ranks health rather than the renewal calendar.
+   */
+  public static Result evaluate(LocalDate cutoff, boolean[] churned, boolean[] renewing, List<ModelScores> models,
+                                double capacityShare, double riskThreshold, Bootstrap bootstrap) {
+    Result r = evaluate(cutoff, churned, models, capacityShare, riskThreshold, bootstrap);
+    int k = 0;
+    for (boolean b : renewing) if (b) k++;
+    List<Metric> metrics = new ArrayList<>(r.metrics());
+    for (ModelScores m : models) {
+      if (k == 0) {
+        metrics.add(point(cutoff, m.model(), m.detail(), AUC_RENEWING, Double.NaN));
+        continue;
+      }
+      double[] s = new double[k];
+      boolean[] y = new boolean[k];
+      for (int i = 0, j = 0; i < renewing.length; i++) {
+        if (!renewing[i]) continue;
+        s[j] = m.scores()[i];
+        y[j++] = churned[i];
+      }
+      BinaryMetrics bm = BinaryMetrics.of(s, y);
+      metrics.add(bootstrap == null ? point(cutoff, m.model(), m.detail(), AUC_RENEWING, bm.auc())
+          : renamed(interval(cutoff, m.model(), m.detail(), bootstrap.run(bm).auc()), AUC_RENEWING));
+    }
+    return new Result(r.cutoff(), r.accounts(), r.churners(), metrics, r.gains(), r.calibration(), r.roc(), r.bandRates());
+  }
+
   /** Keeps the first and last point and evenly spaced ones between: a drawable curve. */
   static List<RocPoint> thin(List<RocPoint> curve) {
     if (curve.size() <= ROC_POINTS) return curve;

@@ -215,6 +215,54 @@ public final class Scorecard {
     return ds.select(keep.toArray(Column[]::new));
   }
 
+  /** Prefix of the per-measure points columns {@link #measurePoints} adds. */
+  public static final String POINTS_PREFIX = "points_";
+
+  /**
+   * The 0–10 points of every measure of the default scorecard, one column
+   * {@link #POINTS_PREFIX}{@code <measure>} each (null when the measure has no value), with the
+   * same normalizations as {@link #score} (percent ranks per {@code as_of_date}); keeps the
+   * input columns. The inputs of a weight fit (tune-scorecard).
+   */
+  public static Dataset<Row> measurePoints(Dataset<Row> features, ScorecardConfig cfg) {
+    List<String> input = Arrays.asList(features.columns());
+    for (String c : requiredColumns(cfg)) {
+      if (!input.contains(c)) throw new IllegalArgumentException("scorecard '" + cfg.id() + "': the features table has no column '" + c + "'");
+    }
+    List<Measure> measures = cfg.defaultVariant().measures();
+    Map<String, Column> step = new LinkedHashMap<>();
+    step.put(TMP + "seg", needsSegment(cfg) ? lower(trim(col(SEGMENT))) : lit(null).cast("string"));
+    Map<String, String> valueCol = new LinkedHashMap<>();
+    for (Measure m : measures) {
+      if (valueCol.containsKey(m.feature())) continue;
+      String name = TMP + "v" + valueCol.size();
+      valueCol.put(m.feature(), name);
+      Column v = col(m.feature()).cast("double");
+      step.put(name, when(isnan(v), lit(null).cast("double")).otherwise(v));
+    }
+    Dataset<Row> ds = features.withColumns(step);
+    step.clear();
+    Map<String, Column> ranks = new LinkedHashMap<>();
+    for (Measure m : measures) {
+      if (m.normalization() instanceof Percentile p) {
+        ranks.put(m.name(), percentRank(col(valueCol.get(m.feature())), p.direction(), p.withinSegment()));
+        step.put(TMP + "pr_" + m.name(), ranks.get(m.name()));
+      }
+    }
+    if (!step.isEmpty()) ds = ds.withColumns(step);
+    step.clear();
+    for (Measure m : measures) {
+      Column value = col(valueCol.get(m.feature()));
+      Column rank = ranks.containsKey(m.name()) ? col(TMP + "pr_" + m.name()) : null;
+      step.put(POINTS_PREFIX + m.name(), when(value.isNotNull(), points(m.normalization(), value, rank)).cast("double"));
+    }
+    ds = ds.withColumns(step);
+    List<Column> keep = new ArrayList<>();
+    input.forEach(c -> keep.add(col(c)));
+    measures.forEach(m -> keep.add(col(POINTS_PREFIX + m.name())));
+    return ds.select(keep.toArray(Column[]::new));
+  }
+
   private record PercentKey(String feature, Direction direction, boolean withinSegment) {}
 
   private record PointsKey(String feature, Normalization normalization) {}

@@ -120,4 +120,20 @@ class CutoffEvaluationTest {
     assertEquals(-1.0, scored.get(0).getDouble(0));
     assertEquals(-5.0, scored.get(4).getDouble(0));
   }
+  @Test
+  void aucRenewing_isTheAucAmongRenewingAccountsOnly() {
+    // renewing: accounts 0, 2, 3, 4 -> churn model P 0.9 (y), 0.7, 0.2, 0.6 (y): pairs 2 + 1 of 4 = 3/4;
+    // rule 60 (y), 50, 40, 30 (y): 2 + 0 of 4 = 1/2
+    boolean[] renewing = {true, false, true, true, true, false, false, false};
+    List<ModelScores> models = List.of(new ModelScores(ModelKind.CHURN_MODEL, "m1", P, true, null),
+        new ModelScores(ModelKind.HEALTH_SCORE, "default-v1", RULE, false, null));
+    CutoffEvaluation.Result r = CutoffEvaluation.evaluate(C, Y, renewing, models, 0.25, 0.5, null);
+    assertEquals(0.75, byMetric(r, ModelKind.CHURN_MODEL.id()).get(CutoffEvaluation.AUC_RENEWING).value(), 1e-12);
+    assertEquals(0.5, byMetric(r, ModelKind.HEALTH_SCORE.id()).get(CutoffEvaluation.AUC_RENEWING).value(), 1e-12);
+    assertEquals(14.0 / 15, byMetric(r, ModelKind.CHURN_MODEL.id()).get("auc").value(), 1e-12, "the other metrics as before");
+    CutoffEvaluation.Result none = CutoffEvaluation.evaluate(C, Y, new boolean[8], models, 0.25, 0.5, new Bootstrap(50, 7, 0.95));
+    assertTrue(Double.isNaN(byMetric(none, ModelKind.HEALTH_SCORE.id()).get(CutoffEvaluation.AUC_RENEWING).value()));
+    CutoffEvaluation.Result ci = CutoffEvaluation.evaluate(C, Y, renewing, models, 0.25, 0.5, new Bootstrap(200, 7, 0.95));
+    assertNotNull(byMetric(ci, ModelKind.HEALTH_SCORE.id()).get(CutoffEvaluation.AUC_RENEWING).ciLow());
+  }
 }
