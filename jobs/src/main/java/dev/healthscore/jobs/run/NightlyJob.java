@@ -41,10 +41,12 @@ public final class NightlyJob {
 
   /** What a nightly run is told beyond its context, all validated before Spark starts. */
   public record Settings(ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alerts, QualityGate.Limits gate,
-                         boolean skipGate) {
+                         boolean skipGate, ForecastAndWorklist.Settings forecast) {
     public static Settings from(dev.healthscore.features.config.HealthscoreConfig config, boolean skipGate) {
       ChurnModelConfig model = ChurnModelConfig.from(config);
-      return new Settings(ScorecardConfig.from(config), model, AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), skipGate);
+      AlertsConfig alerts = AlertsConfig.from(config, model.highRiskFrom());
+      return new Settings(ScorecardConfig.from(config), model, alerts, QualityGate.Limits.from(config, null, null, null), skipGate,
+          ForecastAndWorklist.Settings.from(config, model.horizonDays(), alerts.highChurnProbability()));
     }
   }
 
@@ -84,6 +86,8 @@ public final class NightlyJob {
       });
       AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, settings.alerts(), health,
           history.select("account_id", "as_of_date", "churn_probability"));
+      // churn_forecast (when a model scored T) and account_worklist, also before account_health
+      ForecastAndWorklist.write(ctx, settings.forecast(), health, features.rows(), Concurrently.await(champion).isPresent());
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet
       WriteMetrics metrics = timer.step("write account_health", () -> {
