@@ -11,6 +11,7 @@ import dev.healthscore.features.run.FaultInjection;
 import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.scorecard.HealthTrends;
@@ -41,12 +42,12 @@ public final class NightlyJob {
 
   /** What a nightly run is told beyond its context, all validated before Spark starts. */
   public record Settings(ScorecardConfig scorecard, ChurnModelConfig model, AlertsConfig alerts, QualityGate.Limits gate,
-                         boolean skipGate, ForecastAndWorklist.Settings forecast) {
+                         boolean skipGate, ForecastAndWorklist.Settings forecast, AlertCooldown cooldown) {
     public static Settings from(dev.healthscore.features.config.HealthscoreConfig config, boolean skipGate) {
       ChurnModelConfig model = ChurnModelConfig.from(config);
       AlertsConfig alerts = AlertsConfig.from(config, model.highRiskFrom());
       return new Settings(ScorecardConfig.from(config), model, alerts, QualityGate.Limits.from(config, null, null, null), skipGate,
-          ForecastAndWorklist.Settings.from(config, model.horizonDays(), alerts.highChurnProbability()));
+          ForecastAndWorklist.Settings.from(config, model.horizonDays(), alerts.highChurnProbability()), AlertCooldown.from(config));
     }
   }
 
@@ -84,7 +85,7 @@ public final class NightlyJob {
         scored = ChurnScoring.apply(ctx, scored, settings.model(), champion);
         return Materialized.of(AccountHealth.select(scored, settings.scorecard(), ctx));
       });
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, settings.alerts(), health,
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, settings.alerts(), settings.cooldown(), health,
           history.select("account_id", "as_of_date", "churn_probability"));
       // churn_forecast (when a model scored T) and account_worklist, also before account_health
       ForecastAndWorklist.write(ctx, settings.forecast(), health, features.rows(), Concurrently.await(champion).isPresent());
