@@ -51,6 +51,11 @@ public final class HtmlReport {
             + "that stayed); the bars are 95% confidence intervals, and 0.5 is no better than chance.",
         "<div class=\"chart chart-wide\">\n" + Charts.trend(d, Charts.WIDE) + "</div>\n<div class=\"chart chart-narrow\">\n"
             + Charts.trend(d, Charts.NARROW) + "</div>\n");
+    d.forecast().ifPresent(f -> section(b, "forecast", "wide", "Churned ARR forecast and its backtest",
+        "Expected churned ARR is the sum of each account's churn probability times its ARR; the intervals assume accounts "
+            + "churn independently. The chart compares, at each past cutoff, the forecast (dot, 80% box, 95% bar) with the ARR "
+            + "that actually churned (black dot).",
+        ForecastSection.body(f)));
     b.append("<div class=\"grid\">\n");
     section(b, "roc", "", "Churners caught vs false alarms (ROC)",
         "Lowering the bar for flagging an account catches more churners (up) but also flags more accounts that stay (right): "

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param cutoffs every evaluated cutoff up to and including {@code cutoff}, ascending
  * @param metrics model_evaluation rows of those cutoffs (the latest evaluation of each cutoff x model x metric)
  * @param missingTables optional tables the lake does not have (their sections say "not available")
+ * @param forecast the churn forecast and its backtest (empty: the section is left out)
  */
 public record ReportData(
     String lakeRoot,
@@ -32,7 +33,17 @@ public record ReportData(
     Optional<List<BandRate>> bandRates,
     Optional<TrainedModel> model,
     Optional<DataQuality> dataQuality,
-    List<String> missingTables) {
+    List<String> missingTables,
+    Optional<ForecastSection.Data> forecast) {
+
+  /** Without the forecast section (a lake from before churn_forecast / model_forecast_backtest). */
+  public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
+                    Optional<List<Gain>> gains, Optional<List<CalibrationBin>> calibration, Optional<List<RocPoint>> roc,
+                    Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
+                    List<String> missingTables) {
+    this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
+        Optional.empty());
+  }
 
   public static final String CHURN_MODEL = "churn_model";
   public static final String HEALTH_SCORE = "health_score";

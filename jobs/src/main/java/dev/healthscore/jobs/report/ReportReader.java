@@ -102,8 +102,9 @@ final class ReportReader {
         : timer.step("read " + CHURN_MODELS, () -> trainedModel(lake.read(CHURN_MODELS).collectAsList(), evaluatedVersion));
     Optional<DataQuality> quality = missing.contains(LakeTables.RUNS) ? Optional.empty()
         : timer.step("read runs and quarantine", () -> dataQuality(lake, !missing.contains(LakeTables.QUARANTINE)));
+    Optional<ForecastSection.Data> forecast = Optional.of(ForecastSection.read(lake, cutoff, timer));
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
-        List.copyOf(missing));
+        List.copyOf(missing), forecast);
   }
 
   /** One row per cutoff x model x metric: if evaluate ran more than once, its latest evaluation wins. */
