@@ -196,7 +196,8 @@ public final class AlertsAndRollups {
       "accounts_at_risk", "accounts at risk: red band, or churn_probability >= the high-risk threshold",
       "arr_at_risk", "ARR of the accounts at risk",
       "accounts_with_alerts", "accounts with at least one row in health_alerts for the date",
-      "accounts_needing_attention", "accounts at risk or with an alert",
+      "accounts_needing_attention", "accounts at risk or with an alert: the one 'needs attention' definition, "
+          + "so the rows of account_worklist for the date",
       "run_id", "run that wrote the row",
       "computed_at", "when the row was computed (UTC)");
 
