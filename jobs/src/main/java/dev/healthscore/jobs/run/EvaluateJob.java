@@ -85,7 +85,7 @@ public final class EvaluateJob {
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest",
         () -> tables.write(cutoffs));
     print(ctx, summaries);
-    printForecast(ctx, forecastChecks);
+    printForecast(ctx, forecastChecks, cutoffs);
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);
@@ -180,13 +180,13 @@ public final class EvaluateJob {
   }
 
   /** Forecast vs actual churned ARR at the total per cutoff, then the coverage over every cutoff x (total, segments). */
-  private static void printForecast(RunContext ctx, List<ForecastBacktest.Check> checks) {
+  private static void printForecast(RunContext ctx, List<ForecastBacktest.Check> checks, List<LocalDate> cutoffs) {
     StepTimer.log("%s: churn forecast backtest (churned ARR, total; interval: 80 %%):", ctx.command());
     List<ForecastBacktest.Check> totals = checks.stream().filter(c -> c.level().equals(ForecastBacktest.TOTAL)).toList();
     int i = 0;
     for (ForecastBacktest.Check c : totals) {
       var f = c.forecast();
-      StepTimer.log("  cutoff %d: predicted %,.0f [%,.0f, %,.0f], actual %,.0f (%s), error %+.0f %%", ++i, f.expectedArr(),
+      StepTimer.log("  %s: predicted %,.0f [%,.0f, %,.0f], actual %,.0f (%s), error %+.0f %%", cutoffs.get(i++), f.expectedArr(),
           f.arrIntervals()[0].low(), f.arrIntervals()[0].high(), c.actualArr(), c.arrInside(0) ? "inside" : "outside",
           100 * c.arrErrorShare());
     }
