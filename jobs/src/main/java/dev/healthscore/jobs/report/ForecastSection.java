@@ -108,7 +108,7 @@ final class ForecastSection {
 
   static String coverageText(Data d) {
     if (d.checks() == 0) return "<p class=\"not-available\">Not available: no forecast backtest yet (run evaluate).</p>\n";
-    return "<p class=\"note\" data-forecast=\"coverage\">Over " + d.checks() + " backtest checks (cutoffs " + DASH
+    return "<p class=\"note\" data-forecast=\"coverage\">Over " + d.checks() + " backtest checks (cutoffs \u00d7"
         + " total and each segment) the actual churned ARR fell inside the 80 % interval " + Html.pct0(d.arrCoverage80())
         + " of the time and inside the 95 % interval " + Html.pct0(d.arrCoverage95()) + ": "
         + esc(ForecastBacktest.verdict(0.80, d.arrCoverage80())) + ".</p>\n";
