@@ -106,7 +106,10 @@ public final class HtmlReport {
         .append("</code></p>\n</div>\n<nav>");
     String[][] links = {{"headline", "Summary"}, {"trend", "Trend"}, {"roc", "ROC"}, {"gains", "Gains"}, {"lift", "Lift"},
         {"calibration", "Calibration"}, {"bands", "Bands"}, {"signals", "Signals"}, {"metrics", "Metrics"}, {"quality", "Data quality"}};
-    for (String[] l : links) b.append("<a href=\"#").append(l[0]).append("\">").append(l[1]).append("</a>");
+    for (String[] l : links) {
+      b.append("<a href=\"#").append(l[0]).append("\">").append(l[1]).append("</a>");
+      if (l[0].equals("trend") && d.forecast().isPresent()) b.append("<a href=\"#forecast\">Forecast</a>");
+    }
     b.append("</nav>\n</header>\n");
   }
 
