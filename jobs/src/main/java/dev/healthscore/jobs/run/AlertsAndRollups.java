@@ -61,7 +61,7 @@ public final class AlertsAndRollups {
     Dataset<Row> candidates = Materialized.of(HealthAlerts.alerts(health, probabilityHistory, cfg));
     Dataset<Row> alerts = Materialized.of(ctx.stamp(cooldown.apply(candidates, recentAlerts(ctx, cooldown))));
     if (cooldown.days() > 0) {
-      StepTimer.log("%s: alerts of %s: %d accounts before the %d-day cool-down, %d after", ctx.command(), ctx.asOf(),
+      StepTimer.log("%s: accounts alerted on %s: %d before the %d-day cool-down, %d after", ctx.command(), ctx.asOf(),
           candidates.select("account_id").distinct().count(), cooldown.days(), alerts.select("account_id").distinct().count());
     }
     Materialized.release(candidates);
