@@ -28,7 +28,10 @@ public final class LakeTables {
   public static final String MODEL_CALIBRATION = "model_calibration";
   public static final String MODEL_ROC = "model_roc";
   public static final String MODEL_BAND_RATES = "model_band_rates";
+  public static final String MODEL_FORECAST_BACKTEST = "model_forecast_backtest";
   public static final String SCORECARD_TUNING = "scorecard_tuning";
+  public static final String CHURN_FORECAST = "churn_forecast";
+  public static final String ACCOUNT_WORKLIST = "account_worklist";
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",
@@ -71,4 +74,59 @@ public final class LakeTables {
     cols.put("computed_at", "when the row was computed (UTC)");
     return new TableDoc("Point-in-time features per active account and as-of date (one row per account active at T).", cols);
   }
+
+  /** churn_forecast: every churn number is over the model's horizon, said in the comments. */
+  public static TableDoc churnForecastDoc(int horizonDays) {
+    String within = " within " + horizonDays + " days of as_of_date (model.horizon_days)";
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put(AsOf.DATE, "as-of date T of the nightly run (partition column)");
+    c.put("level", "total, segment, region, industry or csm_owner");
+    c.put("value", "the level's value: (all) for total, (none) when null");
+    c.put("accounts", "active accounts with a churn probability at T");
+    c.put("arr", "their ARR at T");
+    c.put("expected_churned_accounts", "expected accounts churned" + within + ": sum of churn_probability");
+    c.put("expected_churned_arr", "expected ARR churned" + within + ": sum of churn_probability x ARR");
+    c.put("grr_forecast", "gross revenue retention forecast over the horizon: 1 - expected_churned_arr / arr (null when arr is 0)");
+    for (String level : List.of("80", "95")) {
+      c.put("churned_accounts_low_" + level, "central " + level + " % interval of accounts churned" + within
+          + ", lower end (exact Poisson-binomial, independent churns)");
+      c.put("churned_accounts_high_" + level, "upper end of that interval");
+    }
+    for (String level : List.of("80", "95")) {
+      c.put("churned_arr_low_" + level, "central " + level + " % interval of ARR churned" + within
+          + ", lower end (exact up to 12 accounts, else seeded Monte-Carlo, forecast.arr_draws draws)");
+      c.put("churned_arr_high_" + level, "upper end of that interval");
+    }
+    c.put("horizon_days", "the horizon every probability is over (model.horizon_days)");
+    c.put("model_version", "churn model version that produced the probabilities");
+    c.put("run_id", "run that wrote the row");
+    c.put("computed_at", "when the row was computed (UTC)");
+    return new TableDoc("Churn forecast per as-of date and level (total, segment, region, industry, csm_owner): expected churned "
+        + "accounts and ARR within " + horizonDays + " days with 80 % and 95 % intervals, assuming independent churns (docs/forecast.md).", c);
+  }
+
+  public static final TableDoc WORKLIST_DOC = TableDoc.of(
+      "The CS team's worklist: every account needing attention at T (red band, churn_probability at or above the high-risk "
+          + "threshold, or an alert on T), ranked by ARR at stake (docs/forecast.md).",
+      AsOf.DATE, "as-of date T of the nightly run (partition column)",
+      "rank", "1 = call first: highest arr_at_stake, then lowest health_score, then account_id",
+      "account_id", "account identifier",
+      "csm_owner", "customer success manager",
+      "segment", "account segment", "region", "account region", "industry", "account industry",
+      "arr", "annual recurring revenue at T",
+      "churn_probability", "churn probability within the model horizon (null before a model is trained)",
+      "arr_at_stake", "churn_probability x ARR (0 without a probability or ARR)",
+      "health_score", "health score at T (0-100)",
+      "health_band", "health band at T",
+      "churn_risk_band", "low, medium or high",
+      "attention_reasons", "why the account is on the list: red_band, high_churn_risk and the alert reasons of T",
+      "churn_reasons_text", "up to three features that raise the churn risk the most, in words",
+      "drivers_text", "up to three health-score measures that cost the most points, in words",
+      "days_to_renewal", "days from T to the next renewal (null when unknown)",
+      "on_list_since", "first date of the account's current unbroken stay on the list (the previous run's worklist)",
+      "days_on_list", "days from on_list_since to T",
+      "above_capacity_line", "rank <= capacity_line: within what the CS team can work (worklist.capacity_share)",
+      "capacity_line", "floor(worklist.capacity_share x active accounts at T)",
+      "run_id", "run that wrote the row",
+      "computed_at", "when the row was computed (UTC)");
 }

@@ -53,6 +53,11 @@ public final class HtmlReport {
             + "that stayed); the bars are 95% confidence intervals, and 0.5 is no better than chance.",
         "<div class=\"chart chart-wide\">\n" + Charts.trend(d, Charts.WIDE) + "</div>\n<div class=\"chart chart-narrow\">\n"
             + Charts.trend(d, Charts.NARROW) + "</div>\n");
+    d.forecast().ifPresent(f -> section(b, "forecast", "wide", "Churned ARR forecast and its backtest",
+        "Expected churned ARR is the sum of each account's churn probability times its ARR; the intervals assume accounts "
+            + "churn independently. The chart compares, at each past cutoff, the forecast (dot, 80% box, 95% bar) with the ARR "
+            + "that actually churned (black dot).",
+        ForecastSection.body(f)));
     b.append("<div class=\"grid\">\n");
     section(b, "roc", "", "Churners caught vs false alarms (ROC)",
         "Lowering the bar for flagging an account catches more churners (up) but also flags more accounts that stay (right): "
@@ -108,7 +113,10 @@ public final class HtmlReport {
         .append("</code></p>\n</div>\n<nav>");
     String[][] links = {{"headline", "Summary"}, {"trend", "Trend"}, {"roc", "ROC"}, {"gains", "Gains"}, {"lift", "Lift"},
         {"calibration", "Calibration"}, {"bands", "Bands"}, {"signals", "Signals"}, {"metrics", "Metrics"}, {"quality", "Data quality"}};
-    for (String[] l : links) b.append("<a href=\"#").append(l[0]).append("\">").append(l[1]).append("</a>");
+    for (String[] l : links) {
+      b.append("<a href=\"#").append(l[0]).append("\">").append(l[1]).append("</a>");
+      if (l[0].equals("trend") && d.forecast().isPresent()) b.append("<a href=\"#forecast\">Forecast</a>");
+    }
     b.append("</nav>\n</header>\n");
   }
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param cutoffs every evaluated cutoff up to and including {@code cutoff}, ascending
  * @param metrics model_evaluation rows of those cutoffs (the latest evaluation of each cutoff x model x metric)
  * @param missingTables optional tables the lake does not have (their sections say "not available")
+ * @param tuning the latest scorecard_tuning rows (empty: the section is left out)
+ * @param forecast the churn forecast and its backtest (empty: the section is left out)
  */
 public record ReportData(
     String lakeRoot,
@@ -34,15 +36,16 @@ public record ReportData(
     Optional<TrainedModel> model,
     Optional<DataQuality> dataQuality,
     List<String> missingTables,
-    Optional<List<Tuning>> tuning) {
+    Optional<List<Tuning>> tuning,
+    Optional<ForecastSection.Data> forecast) {
 
-  /** Without a scorecard_tuning table (its section is then left out). */
+  /** Without the optional sections (scorecard_tuning, the forecast): a lake from before them. */
   public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
                     Optional<List<Gain>> gains, Optional<List<CalibrationBin>> calibration, Optional<List<RocPoint>> roc,
                     Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
                     List<String> missingTables) {
     this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
-        Optional.empty());
+        Optional.empty(), Optional.empty());
   }
 
   /** One scorecard_tuning row of the latest tune-scorecard run (scorecard: current or suggested). */

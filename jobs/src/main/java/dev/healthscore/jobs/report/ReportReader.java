@@ -101,8 +101,9 @@ final class ReportReader {
         : timer.step("read runs and quarantine", () -> dataQuality(lake, !missing.contains(LakeTables.QUARANTINE)));
     Optional<List<ReportData.Tuning>> tuning = !lake.exists(LakeTables.SCORECARD_TUNING) ? Optional.empty()
         : timer.step("read " + LakeTables.SCORECARD_TUNING, () -> tuning(lake));
+    Optional<ForecastSection.Data> forecast = Optional.of(ForecastSection.read(lake, cutoff, timer));
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
-        List.copyOf(missing), tuning);
+        List.copyOf(missing), tuning, forecast);
   }
 
   /** The rows of the latest tune-scorecard as-of date; empty when the table has none. */

@@ -15,6 +15,7 @@ import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
+import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.alerts.HealthAlerts;
 import dev.healthscore.models.rollup.AccountHierarchy;
@@ -54,11 +55,17 @@ public final class AlertsAndRollups {
    * @param probabilityHistory earlier runs' churn probabilities (account_id, as_of_date,
    *     churn_probability), for "crossed the high-risk threshold since the previous run"
    */
-  static Result write(RunContext ctx, AlertsConfig cfg, Dataset<Row> health, Dataset<Row> probabilityHistory) {
+  static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
     ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
-    Dataset<Row> alerts = Materialized.of(ctx.stamp(HealthAlerts.alerts(health, probabilityHistory, cfg)));
+    Dataset<Row> candidates = Materialized.of(HealthAlerts.alerts(health, probabilityHistory, cfg));
+    Dataset<Row> alerts = Materialized.of(ctx.stamp(cooldown.apply(candidates, recentAlerts(ctx, cooldown))));
+    if (cooldown.days() > 0) {
+      StepTimer.log("%s: accounts alerted on %s: %d before the %d-day cool-down, %d after", ctx.command(), ctx.asOf(),
+          candidates.select("account_id").distinct().count(), cooldown.days(), alerts.select("account_id").distinct().count());
+    }
+    Materialized.release(candidates);
     try {
       Future<WriteMetrics> alertsAndSegments = pool.submit(() -> {
         WriteMetrics m = timer.step("write health_alerts", () -> {
@@ -99,6 +106,18 @@ public final class AlertsAndRollups {
     }
   }
 
+  /** The feed's alerts of the cool-down window before T (none without a cool-down or a feed). */
+  static Dataset<Row> recentAlerts(RunContext ctx, AlertCooldown cooldown) {
+    Dataset<Row> none = ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+        .add("account_id", "string").add(AsOf.DATE, "date").add("alert_reason", "string").add("severity", "string")
+        .add("health_band", "string"));
+    if (cooldown.days() == 0 || !ctx.lake().exists(LakeTables.HEALTH_ALERTS)) return none;
+    Date t = Date.valueOf(ctx.asOf());
+    return ctx.lake().read(LakeTables.HEALTH_ALERTS)
+        .filter(col(AsOf.DATE).lt(lit(t)).and(col(AsOf.DATE).geq(lit(Date.valueOf(ctx.asOf().minusDays(cooldown.days()))))))
+        .select("account_id", AsOf.DATE, "alert_reason", "severity", "health_band");
+  }
+
   private static Column[] perReasonCounts() {
     List<Column> aggs = new ArrayList<>();
     for (String r : HealthAlerts.REASONS) aggs.add(sum(when(col("alert_reason").equalTo(r), 1L).otherwise(0L)).as(r));
@@ -131,7 +150,8 @@ public final class AlertsAndRollups {
       "Alert feed for the CS team: one row per account, as-of date and alert reason (thresholds from the alerts config section).",
       AsOf.DATE, "as-of date T of the run (partition column)",
       "account_id", "account identifier",
-      "alert_reason", "band_worsened, score_drop_7d, score_drop_30d or churn_risk_crossed",
+      "alert_reason", "band_worsened, score_drop_7d, score_drop_30d or churn_risk_crossed (not repeated within "
+          + "alerts.cooldown_days of the same account's alert for the same reason unless more severe or a worse band)",
       "severity", "high or medium",
       "alert_detail", "the alert in words, with the numbers behind it",
       "health_score", "health score at T (0-100)",
@@ -177,7 +197,8 @@ public final class AlertsAndRollups {
       "accounts_at_risk", "accounts at risk: red band, or churn_probability >= the high-risk threshold",
       "arr_at_risk", "ARR of the accounts at risk",
       "accounts_with_alerts", "accounts with at least one row in health_alerts for the date",
-      "accounts_needing_attention", "accounts at risk or with an alert",
+      "accounts_needing_attention", "accounts at risk or with an alert: the one 'needs attention' definition, "
+          + "so the rows of account_worklist for the date",
       "run_id", "run that wrote the row",
       "computed_at", "when the row was computed (UTC)");
 

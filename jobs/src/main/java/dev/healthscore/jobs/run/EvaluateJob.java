@@ -18,6 +18,8 @@ import dev.healthscore.models.eval.Bootstrap;
 import dev.healthscore.models.eval.CutoffEvaluation;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.eval.ModelScores;
+import dev.healthscore.models.forecast.ForecastBacktest;
+import dev.healthscore.models.forecast.ForecastConfig;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
 import java.time.LocalDate;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -51,6 +54,7 @@ public final class EvaluateJob {
     ScorecardConfig scorecard = ctx.config().scorecard();
     EvaluationConfig eval = ctx.config().evaluation();
     ValidatedWarehouse warehouse = ctx.openWarehouse();
+    ForecastConfig forecast = ctx.config().forecast();
     List<LocalDate> cutoffs = eval.cutoffDates(ctx.asOf(), model.horizonDays());
     TreeSet<LocalDate> dates = new TreeSet<>(cutoffs);
     for (LocalDate c : cutoffs) dates.addAll(TrainingSet.snapshotDates(c, model));
@@ -65,18 +69,23 @@ public final class EvaluateJob {
 
     EvaluationTables tables = new EvaluationTables(ctx);
     List<CutoffSummary> summaries = new ArrayList<>();
+    List<ForecastBacktest.Check> forecastChecks = new ArrayList<>();
     for (int i = 0; i < cutoffs.size(); i++) {
       LocalDate c = cutoffs.get(i);
       boolean gbt = eval.referenceGbt().equals("all") || (eval.referenceGbt().equals("latest") && c.equals(cutoffs.get(cutoffs.size() - 1)));
-      CutoffEvaluation.Result r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt));
+      CutoffEvaluation.Result r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt, forecast, checks -> {
+        tables.addForecast(c, checks);
+        forecastChecks.addAll(checks);
+      }));
       tables.add(r);
       summaries.add(summary(c, r));
     }
     run.checkStillHeld();
     Quarantine.publish(ctx, warehouse, counts);
-    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates",
+    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest",
         () -> tables.write(cutoffs));
     print(ctx, summaries);
+    printForecast(ctx, forecastChecks, cutoffs);
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);
@@ -84,7 +93,8 @@ public final class EvaluateJob {
 
   /** Trains as of C, scores the accounts active at C with every model, and computes the metrics. */
   static CutoffEvaluation.Result backtest(RunContext ctx, Dataset<Row> rows, LocalDate cutoff, ChurnModelConfig cfg,
-                                          ScorecardConfig scorecard, EvaluationConfig eval, boolean withGbt) {
+                                          ScorecardConfig scorecard, EvaluationConfig eval, boolean withGbt,
+                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks) {
     List<LocalDate> snapshots = TrainingSet.snapshotDates(cutoff, cfg);
     Dataset<Row> training = TrainingSet.onDates(rows, snapshots);
     ChurnTrainer.Result trained = ChurnTrainer.train(training, cfg, "backtest-" + cutoff);
@@ -105,7 +115,8 @@ public final class EvaluateJob {
             lit(100.0).minus(coalesce(col(Scorecard.HEALTH_SCORE), lit(50.0))), col(Scorecard.HEALTH_BAND),
             col("__best"), gbt != null ? col(GbtReference.SCORE) : lit(0.0),
             // renewal within the horizon: the auc_renewing metric
-            col(dev.healthscore.models.scorecard.ScorecardTuner.RENEWAL_FEATURE).cast("double").leq(cfg.horizonDays()))
+            col(dev.healthscore.models.scorecard.ScorecardTuner.RENEWAL_FEATURE).cast("double").leq(cfg.horizonDays()),
+            coalesce(col("arr").cast("double"), lit(0.0)), col("segment"))
         .orderBy("account_id").collectAsList();
     int size = r.size();
     boolean[] y = new boolean[size];
@@ -116,6 +127,8 @@ public final class EvaluateJob {
     String[] risk = new String[size];
     String[] band = new String[size];
     boolean[] renewing = new boolean[size];
+    double[] arr = new double[size];
+    String[] segment = new String[size];
     for (int i = 0; i < size; i++) {
       Row x = r.get(i);
       y[i] = x.getDouble(1) == 1.0;
@@ -126,7 +139,11 @@ public final class EvaluateJob {
       feature[i] = x.getDouble(6);
       boosted[i] = x.getDouble(7);
       renewing[i] = !x.isNullAt(8) && x.getBoolean(8);
+      arr[i] = x.getDouble(9);
+      segment[i] = x.isNullAt(10) ? null : x.getString(10);
     }
+    // the forecast from the same probabilities, against what happened (model_forecast_backtest)
+    forecastChecks.accept(ForecastBacktest.check(segment, p, arr, y, forecast));
     double baseRate = (double) trained.churners() / trained.rows();
     double[] constant = new double[size];
     java.util.Arrays.fill(constant, baseRate);
@@ -164,6 +181,23 @@ public final class EvaluateJob {
           auc(s, ModelKind.HEALTH_SCORE.id()), s.topDecileLift().getOrDefault(ModelKind.HEALTH_SCORE.id(), Double.NaN),
           point(s, ModelKind.BEST_FEATURE.id()), point(s, ModelKind.GBT_REFERENCE.id()));
     }
+  }
+
+  /** Forecast vs actual churned ARR at the total per cutoff, then the coverage over every cutoff x (total, segments). */
+  private static void printForecast(RunContext ctx, List<ForecastBacktest.Check> checks, List<LocalDate> cutoffs) {
+    StepTimer.log("%s: churn forecast backtest (churned ARR, total; interval: 80 %%):", ctx.command());
+    List<ForecastBacktest.Check> totals = checks.stream().filter(c -> c.level().equals(ForecastBacktest.TOTAL)).toList();
+    int i = 0;
+    for (ForecastBacktest.Check c : totals) {
+      var f = c.forecast();
+      StepTimer.log("  %s: predicted %,.0f [%,.0f, %,.0f], actual %,.0f (%s), error %+.0f %%", cutoffs.get(i++), f.expectedArr(),
+          f.arrIntervals()[0].low(), f.arrIntervals()[0].high(), c.actualArr(), c.arrInside(0) ? "inside" : "outside",
+          100 * c.arrErrorShare());
+    }
+    ForecastBacktest.Coverage cov = ForecastBacktest.coverage(checks);
+    StepTimer.log("%s: forecast interval coverage over %d checks (cutoffs x total and segments): accounts 80 %% %.0f %%, "
+            + "95 %% %.0f %%; ARR 80 %% %.0f %%, 95 %% %.0f %% -> %s", ctx.command(), cov.checks(), 100 * cov.accounts()[0],
+        100 * cov.accounts()[1], 100 * cov.arr()[0], 100 * cov.arr()[1], ForecastBacktest.verdict(0.80, cov.arr()[0]));
   }
 
   private static String auc(CutoffSummary s, String model) {

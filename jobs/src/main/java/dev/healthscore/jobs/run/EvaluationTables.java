@@ -3,6 +3,7 @@ package dev.healthscore.jobs.run;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.models.eval.CutoffEvaluation;
+import dev.healthscore.models.forecast.ForecastBacktest;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -37,6 +38,41 @@ final class EvaluationTables {
       .add("band", "string").add("accounts", "long").add("churners", "long").add("churn_rate", "double")
       .add("run_id", "string");
 
+  static final StructType FORECAST_SCHEMA = forecastSchema();
+
+  private static StructType forecastSchema() {
+    StructType s = new StructType().add("cutoff_date", "date").add("level", "string").add("value", "string")
+        .add("accounts", "long").add("arr", "double").add("predicted_churned_accounts", "double")
+        .add("actual_churned_accounts", "long");
+    for (String l : List.of("80", "95")) s = s.add("churned_accounts_low_" + l, "long").add("churned_accounts_high_" + l, "long");
+    for (String l : List.of("80", "95")) s = s.add("accounts_inside_" + l, "boolean");
+    s = s.add("predicted_churned_arr", "double").add("actual_churned_arr", "double");
+    for (String l : List.of("80", "95")) s = s.add("churned_arr_low_" + l, "double").add("churned_arr_high_" + l, "double");
+    for (String l : List.of("80", "95")) s = s.add("arr_inside_" + l, "boolean");
+    return s.add("arr_error_share", "double").add("horizon_days", "int").add("evaluated_as_of", "date").add("run_id", "string");
+  }
+
+  static final TableDoc FORECAST_DOC = TableDoc.of(
+      "The churn forecast backtested: per cutoff, for the total and each segment, the forecast from the model trained as of the "
+          + "cutoff next to what churned within the horizon after it, and whether it fell inside the 80 % and 95 % intervals "
+          + "(docs/forecast.md).",
+      "cutoff_date", "backtest cutoff C", "level", "total or segment", "value", "(all) for total, else the segment",
+      "accounts", "accounts active at C", "arr", "their ARR at C",
+      "predicted_churned_accounts", "sum of churn probabilities: expected accounts churned in (C, C + horizon_days]",
+      "actual_churned_accounts", "accounts that did churn in (C, C + horizon_days]",
+      "churned_accounts_low_80", "central 80 % interval of churned accounts, lower end (exact Poisson-binomial)",
+      "churned_accounts_high_80", "upper end", "churned_accounts_low_95", "central 95 % interval, lower end",
+      "churned_accounts_high_95", "upper end",
+      "accounts_inside_80", "actual_churned_accounts within the 80 % interval",
+      "accounts_inside_95", "actual_churned_accounts within the 95 % interval",
+      "predicted_churned_arr", "sum of churn probability x ARR at C: expected ARR churned in (C, C + horizon_days]",
+      "actual_churned_arr", "ARR at C of the accounts that churned in (C, C + horizon_days]",
+      "churned_arr_low_80", "central 80 % interval of churned ARR, lower end", "churned_arr_high_80", "upper end",
+      "churned_arr_low_95", "central 95 % interval, lower end", "churned_arr_high_95", "upper end",
+      "arr_inside_80", "actual_churned_arr within the 80 % interval", "arr_inside_95", "actual_churned_arr within the 95 % interval",
+      "arr_error_share", "(predicted - actual) / actual churned ARR; null when nothing churned",
+      "horizon_days", "churn horizon H", "evaluated_as_of", "as-of date T of the evaluate run", "run_id", "evaluate run");
+
   static final TableDoc EVALUATION_DOC = TableDoc.of(
       "Out-of-time backtest metrics: one row per cutoff x model x metric (evaluate).",
       "cutoff_date", "backtest cutoff C: models trained as of C, scored on accounts active at C",
@@ -64,6 +100,7 @@ final class EvaluationTables {
   private final List<Row> calibration = new ArrayList<>();
   private final List<Row> roc = new ArrayList<>();
   private final List<Row> bands = new ArrayList<>();
+  private final List<Row> forecast = new ArrayList<>();
 
   EvaluationTables(RunContext ctx) {
     this.ctx = ctx;
@@ -97,6 +134,34 @@ final class EvaluationTables {
     }
   }
 
+  /** The forecast backtest of one cutoff: total and segments. */
+  void addForecast(LocalDate cutoffDate, List<ForecastBacktest.Check> checks) {
+    Date cutoff = Date.valueOf(cutoffDate);
+    int horizon = ctx.config().model().horizonDays();
+    for (ForecastBacktest.Check c : checks) {
+      var f = c.forecast();
+      List<Object> v = new ArrayList<>(List.of(cutoff, c.level(), c.value(), (long) f.accounts(), f.arr(), f.expectedAccounts(),
+          c.actualAccounts()));
+      for (var i : f.accountIntervals()) {
+        v.add((long) i.low());
+        v.add((long) i.high());
+      }
+      for (int l = 0; l < f.accountIntervals().length; l++) v.add(c.accountsInside(l));
+      v.add(f.expectedArr());
+      v.add(c.actualArr());
+      for (var i : f.arrIntervals()) {
+        v.add(i.low());
+        v.add(i.high());
+      }
+      for (int l = 0; l < f.arrIntervals().length; l++) v.add(c.arrInside(l));
+      v.add(nan(c.arrErrorShare()));
+      v.add(horizon);
+      v.add(Date.valueOf(ctx.asOf()));
+      v.add(ctx.runId());
+      forecast.add(RowFactory.create(v.toArray()));
+    }
+  }
+
   void write(List<LocalDate> cutoffs) {
     var spark = ctx.spark();
     var lake = ctx.lake();
@@ -105,6 +170,7 @@ final class EvaluationTables {
     lake.replaceWhere(LakeTables.MODEL_CALIBRATION, spark.createDataFrame(calibration, CALIBRATION_SCHEMA), "cutoff_date", cutoffs, CALIBRATION_DOC);
     lake.replaceWhere(LakeTables.MODEL_ROC, spark.createDataFrame(roc, ROC_SCHEMA), "cutoff_date", cutoffs, ROC_DOC);
     lake.replaceWhere(LakeTables.MODEL_BAND_RATES, spark.createDataFrame(bands, BAND_SCHEMA), "cutoff_date", cutoffs, BAND_DOC);
+    lake.replaceWhere(LakeTables.MODEL_FORECAST_BACKTEST, spark.createDataFrame(forecast, FORECAST_SCHEMA), "cutoff_date", cutoffs, FORECAST_DOC);
   }
 
   /** NaN and infinities are stored as null: "undefined", which BI tools understand. */

@@ -72,8 +72,11 @@ public final class NightlyJob {
         scored = ChurnScoring.apply(ctx, scored, config.model(), champion);
         return Materialized.of(AccountHealth.select(scored, config.scorecard(), ctx));
       });
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), health,
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), health,
           history.select("account_id", AsOf.DATE, "churn_probability"));
+      // churn_forecast (when a model scored T) and account_worklist, also before account_health
+      ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), health, features.rows(),
+          Concurrently.await(champion).isPresent());
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet
       WriteMetrics metrics = timer.step("write account_health", () -> {

@@ -4,7 +4,10 @@ import dev.healthscore.features.Feature;
 import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.config.SectionReader;
+import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
+import dev.healthscore.models.forecast.ForecastConfig;
+import dev.healthscore.models.rollup.WorklistConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -25,8 +28,9 @@ import java.util.Set;
  * @param heartbeat how often a running run renews it ({@code run.heartbeat_seconds})
  */
 public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
-                        EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, QualityGate.Limits quality,
-                        Duration lease, Duration heartbeat) {
+                        EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, AlertCooldown cooldown,
+                        ForecastConfig forecast, WorklistConfig worklist, QualityGate.Limits quality, Duration lease,
+                        Duration heartbeat) {
 
   public static RunConfig from(HealthscoreConfig config) {
     List<Feature> features = FeatureCatalog.features(config);
@@ -38,7 +42,9 @@ public record RunConfig(HealthscoreConfig source, List<Feature> features, Scorec
     if (heartbeat.compareTo(lease.dividedBy(2)) > 0) {
       throw run.errorAt("heartbeat_seconds", "must be at most half of run.lease_seconds (" + lease.toSeconds() + ")");
     }
-    return new RunConfig(config, features, ScorecardConfig.from(config, known), model, EvaluationConfig.from(config),
-        TuningConfig.from(config), AlertsConfig.from(config, model.highRiskFrom()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
+    EvaluationConfig evaluation = EvaluationConfig.from(config);
+    return new RunConfig(config, features, ScorecardConfig.from(config, known), model, evaluation, TuningConfig.from(config),
+        AlertsConfig.from(config, model.highRiskFrom()), AlertCooldown.from(config), ForecastConfig.from(config),
+        WorklistConfig.from(config, evaluation.capacityShare()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
   }
 }

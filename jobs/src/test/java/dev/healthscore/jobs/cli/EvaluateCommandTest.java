@@ -72,6 +72,23 @@ class EvaluateCommandTest {
           .selectExpr("sum(accounts)").first().getLong(0);
       assertEquals(accounts, inBands, model);
     }
+    // forecast backtest: the total holds the cutoff's accounts and churners, the segments add up to it,
+    // and "inside" says whether the actual lies in the interval
+    Dataset<Row> fc = table(lake, "model_forecast_backtest").filter("cutoff_date = DATE'2025-05-31'");
+    Row ft = fc.filter("level = 'total'").first();
+    assertEquals(accounts, ft.<Long>getAs("accounts"));
+    assertEquals(churners, ft.<Long>getAs("actual_churned_accounts"));
+    Row segs = fc.filter("level = 'segment'").selectExpr("sum(accounts)", "sum(actual_churned_accounts)",
+        "sum(predicted_churned_arr)", "sum(actual_churned_arr)").first();
+    assertEquals(accounts, segs.getLong(0));
+    assertEquals(churners, segs.getLong(1));
+    assertEquals(ft.<Double>getAs("predicted_churned_arr"), segs.getDouble(2), 1e-3);
+    assertEquals(ft.<Double>getAs("actual_churned_arr"), segs.getDouble(3), 1e-3);
+    assertTrue(ft.<Double>getAs("actual_churned_arr") > 0 && ft.<Double>getAs("actual_churned_arr") < ft.<Double>getAs("arr"));
+    assertEquals(0, table(lake, "model_forecast_backtest").filter("accounts_inside_80 <> (actual_churned_accounts BETWEEN "
+        + "churned_accounts_low_80 AND churned_accounts_high_80) OR arr_inside_95 <> (actual_churned_arr BETWEEN "
+        + "churned_arr_low_95 AND churned_arr_high_95)").count());
+    assertEquals(2, table(lake, "model_forecast_backtest").filter("level = 'total'").count());
     assertEquals(10, table(lake, "model_calibration").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count());
     assertTrue(table(lake, "model_roc").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count() > 2);
 

@@ -22,7 +22,8 @@ import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 
 class NightlyCommandTest {
-  static final List<String> ALERTS_AND_ROLLUPS = List.of("health_alerts", "health_by_segment", "account_hierarchy_health");
+  static final List<String> ALERTS_AND_ROLLUPS = List.of("health_alerts", "health_by_segment", "account_hierarchy_health",
+      "account_worklist");
 
   static Dataset<Row> health(String lake) {
     return table(lake, "account_health");

@@ -93,6 +93,56 @@ class TrainCommandTest {
     assertEquals(accounts, health.filter("churn_risk_band IN ('low', 'medium', 'high')").count());
     assertEquals(0, health.filter("size(churn_reasons) > 3 OR exists(churn_reasons, r -> r.log_odds <= 0)").count());
     assertTrue(health.filter("size(churn_reasons) > 0").count() > 0);
+    checkForecastAndWorklist(lake, health);
+  }
+
+  /**
+   * churn_forecast of T adds up to account_health (sum of p, sum of p x ARR at every level), its
+   * intervals hold the expectation, its comments name the horizon, and a re-run gives the same
+   * numbers (the simulation is seeded). account_worklist has the one attention count of health_by_segment.
+   */
+  static void checkForecastAndWorklist(String lake, Dataset<Row> health) {
+    Row sums = health.selectExpr("count(*)", "sum(churn_probability)", "sum(churn_probability * coalesce(arr, 0))",
+        "sum(coalesce(arr, 0))").first();
+    Dataset<Row> forecast = table(lake, "churn_forecast").filter("as_of_date = DATE'" + T + "'");
+    Row total = forecast.filter("level = 'total'").first();
+    assertEquals(sums.getLong(0), total.<Long>getAs("accounts"));
+    assertEquals(sums.getDouble(1), total.<Double>getAs("expected_churned_accounts"), 1e-6);
+    assertEquals(sums.getDouble(2), total.<Double>getAs("expected_churned_arr"), 1e-3);
+    assertEquals(1 - sums.getDouble(2) / sums.getDouble(3), total.<Double>getAs("grr_forecast"), 1e-9);
+    for (String level : List.of("segment", "region", "industry", "csm_owner")) {
+      Row byLevel = forecast.filter("level = '" + level + "'").selectExpr("sum(accounts)", "sum(expected_churned_arr)").first();
+      assertEquals(sums.getLong(0), byLevel.getLong(0), level);
+      assertEquals(sums.getDouble(2), byLevel.getDouble(1), 1e-3, level);
+    }
+    assertEquals(0, forecast.filter("NOT (churned_accounts_low_95 <= churned_accounts_low_80 "
+        + "AND churned_accounts_low_80 <= churned_accounts_high_80 "
+        + "AND churned_accounts_high_80 <= churned_accounts_high_95 AND churned_arr_low_95 <= churned_arr_low_80 "
+        + "AND churned_arr_high_80 <= churned_arr_high_95 AND churned_arr_low_80 <= churned_arr_high_80) "
+        + "OR horizon_days <> 90").count());
+    // the expectation lies inside the total's 80 % interval (a one-account group's need not: p .05 gives [0, 0])
+    assertTrue(total.<Long>getAs("churned_accounts_low_80") <= total.<Double>getAs("expected_churned_accounts")
+        && total.<Double>getAs("expected_churned_accounts") <= total.<Long>getAs("churned_accounts_high_80"));
+    assertTrue(total.<Double>getAs("churned_arr_low_80") <= total.<Double>getAs("expected_churned_arr")
+        && total.<Double>getAs("expected_churned_arr") <= total.<Double>getAs("churned_arr_high_80"));
+    String comment = TestSpark.spark().sql("DESCRIBE DETAIL delta.`" + lake + "/churn_forecast`").first().getAs("description");
+    assertTrue(comment.contains("within 90 days"), comment);
+    List<Row> before = forecast.drop("run_id", "computed_at").collectAsList();
+    assertEquals(0, CliTestSupport.run("nightly", "--warehouse", TestWorlds.small(), "--lake", lake, "--as-of", T,
+        "--config", TestWorlds.config("")).exitCode());
+    TestSpark.assertRows(table(lake, "churn_forecast").filter("as_of_date = DATE'" + T + "'").drop("run_id", "computed_at"), before);
+
+    long attention = table(lake, "health_by_segment").filter("as_of_date = DATE'" + T + "' AND breakdown = 'total'")
+        .first().<Long>getAs("accounts_needing_attention");
+    Dataset<Row> worklist = table(lake, "account_worklist").filter("as_of_date = DATE'" + T + "'");
+    assertEquals(attention, worklist.count());
+    assertTrue(attention > 0);
+    // ranks 1..n by ARR at stake, highest first
+    List<Row> ranked = worklist.orderBy("rank").select("rank", "arr_at_stake").collectAsList();
+    for (int i = 0; i < ranked.size(); i++) {
+      assertEquals(i + 1, ranked.get(i).getInt(0));
+      if (i > 0) assertTrue(ranked.get(i - 1).getDouble(1) >= ranked.get(i).getDouble(1));
+    }
   }
 
   @Test

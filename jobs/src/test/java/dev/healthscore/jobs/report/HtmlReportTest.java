@@ -151,7 +151,7 @@ class HtmlReportTest {
     }
     ReportData d = new ReportData(without.lakeRoot(), without.generatedAt(), without.cutoff(), without.cutoffs(), without.metrics(),
         without.gains(), without.calibration(), without.roc(), without.bandRates(), without.model(), without.dataQuality(),
-        without.missingTables(), Optional.of(t));
+        without.missingTables(), Optional.of(t), Optional.empty());
     String html = HtmlReport.render(d);
     String sec = section(html, "tuning");
     assertFalse(html.contains("<script"), "escaped");
@@ -161,5 +161,36 @@ class HtmlReportTest {
         + "<td class=\"num\">0.700</td></tr>"), sec);
     assertTrue(sec.contains("<tr><td>Group weight, usage</td><td class=\"num\">35.0</td><td class=\"num\">41.2</td></tr>"), sec);
     assertFalse(sec.contains("Churn rate, green"), "rows without values are left out");
+  }
+
+  /** The forecast section: the latest forecast in words, the backtest chart and table, the coverage verdict. */
+  @Test
+  void forecastSection_latestForecast_backtestChart_coverageInWords() {
+    ReportData base = hostile();
+    ForecastSection.Latest latest = new ForecastSection.Latest(LocalDate.parse("2024-12-30"), 90, 2000, 50_000_000,
+        61.4, 1_234_567, 1_000_000, 1_500_000, 900_000, 1_700_000, 0.9753);
+    List<ForecastSection.Point> points = List.of(
+        new ForecastSection.Point(LocalDate.parse("2024-08-31"), 1_000_000, 800_000, 1_200_000, 700_000, 1_300_000, 1_100_000, true, true),
+        new ForecastSection.Point(CUTOFF, 1_000_000, 800_000, 1_200_000, 700_000, 1_300_000, 1_400_000, false, false));
+    // 8 checks, 4 inside the 80 % interval: 50 %, overconfident
+    ForecastSection.Data f = new ForecastSection.Data(Optional.of(latest), points, 8, 0.5, 0.75);
+    ReportData d = new ReportData(base.lakeRoot(), base.generatedAt(), base.cutoff(), base.cutoffs(), base.metrics(), base.gains(),
+        base.calibration(), base.roc(), base.bandRates(), base.model(), base.dataQuality(), base.missingTables(), Optional.empty(), Optional.of(f));
+    String html = section(HtmlReport.render(d), "forecast");
+    assertTrue(html.contains("Expected churned ARR in the 90 days after 2024-12-30: <strong>1.23M</strong> of 50.00M "
+        + "(80 % interval 1.00M\u20131.50M, 95 % interval 900.0k\u20131.70M), about 61 of 2,000 accounts; "
+        + "gross revenue retention forecast 97.5%."), html);
+    assertTrue(html.contains("the actual churned ARR fell inside the 80 % interval 50% of the time and inside the 95 % "
+        + "interval 75%: overconfident: the 80 % interval held the actual only 50 %"), html);
+    assertTrue(html.contains("data-chart=\"forecast\"") && html.contains("data-chart=\"forecast-narrow\""));
+    assertTrue(html.contains("<tr><td>2024-09-30</td><td class=\"num\">1.00M</td><td class=\"num\">800.0k\u20131.20M</td>"
+        + "<td class=\"num\">1.40M</td><td class=\"num\">no</td><td class=\"num\">-29 %</td></tr>"), html);
+    // a lake without the tables: the section says so, and a report without forecast data has no section
+    String empty = section(HtmlReport.render(new ReportData(base.lakeRoot(), base.generatedAt(), base.cutoff(), base.cutoffs(),
+        base.metrics(), base.gains(), base.calibration(), base.roc(), base.bandRates(), base.model(), base.dataQuality(),
+        base.missingTables(), Optional.empty(), Optional.of(new ForecastSection.Data(Optional.empty(), List.of(), 0, Double.NaN, Double.NaN)))), "forecast");
+    assertTrue(empty.contains("Not available: the lake has no churn_forecast rows"));
+    assertTrue(empty.contains("Not available: no forecast backtest yet (run evaluate)."));
+    assertFalse(HtmlReport.render(base).contains("<section id=\"forecast\""));
   }
 }

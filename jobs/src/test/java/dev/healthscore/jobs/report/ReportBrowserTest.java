@@ -50,7 +50,7 @@ class ReportBrowserTest {
   static final double MARGIN_PT = 12 / 25.4 * 72;
 
   /** Data marks each chart must show for the fixture (see ReportFixtureLake). */
-  static final Map<String, Integer> MIN_MARKS = Map.of("trend", 12, "trend-narrow", 12, "roc", 4, "gains", 40, "lift", 40, "calibration", 7,
+  static final Map<String, Integer> MIN_MARKS = Map.of("trend", 12, "trend-narrow", 12, "forecast", 12, "forecast-narrow", 12, "roc", 4, "gains", 40, "lift", 40, "calibration", 7,
       "bands", 6, "signals", 6);
 
   /**
@@ -317,7 +317,7 @@ class ReportBrowserTest {
       sections.add(s.path("id").asText());
       assertTrue(s.path("height").asDouble() > 80, "section " + s.path("id") + " is empty " + where);
     }
-    assertEquals(List.of("headline", "trend", "roc", "gains", "lift", "calibration", "bands", "signals", "metrics", "quality"),
+    assertEquals(List.of("headline", "trend", "forecast", "roc", "gains", "lift", "calibration", "bands", "signals", "metrics", "quality"),
         sections);
     for (JsonNode c : page.path("charts")) {
       String name = c.path("chart").asText();
@@ -342,15 +342,16 @@ class ReportBrowserTest {
       assertTrue(c.path("paths").asInt() + c.path("rects").asInt() > 0, name + " has no paths or bars: " + c);
     }
     // the wide trend on screen, the narrow one (larger labels) on paper
-    assertEquals(List.of(page.path("print").asBoolean() ? "trend-narrow" : "trend", "roc", "gains", "lift", "calibration", "bands",
+    boolean paper = page.path("print").asBoolean();
+    assertEquals(List.of(paper ? "trend-narrow" : "trend", paper ? "forecast-narrow" : "forecast", "roc", "gains", "lift", "calibration", "bands",
         "signals"), charts);
     // the lift chart names all four scores it draws (the base rate has no lift)
-    JsonNode lift = page.path("charts").get(3);
+    JsonNode lift = page.path("charts").get(4);
     assertEquals(List.of("Churn model \u2013 top decile 3.39\u00d7", "Health score (rules) \u2013 top decile 2.22\u00d7",
         "Best single measure \u2013 top decile 2.61\u00d7", "Gradient-boosted trees (yardstick) \u2013 top decile 3.33\u00d7"),
         strings(lift.path("legend")));
     assertEquals(List.of("Churn model \u2013 AUC 0.812", "Health score (rules) \u2013 AUC 0.702", "Best single measure \u2013 AUC 0.724",
-        "Gradient-boosted trees (yardstick) \u2013 AUC 0.806", "Random guessing"), strings(page.path("charts").get(1).path("legend")));
+        "Gradient-boosted trees (yardstick) \u2013 AUC 0.806", "Random guessing"), strings(page.path("charts").get(2).path("legend")));
     assertTrue(page.path("verdict").asText().endsWith(" A single measure on its own, days_since_last_use, ranks churners better "
         + "than the rule-based health score (AUC 0.724 vs 0.702; the 95% intervals overlap)."), page.path("verdict").asText());
     // the comparison: a row per score; the base rate's lift a dash

@@ -84,6 +84,38 @@ final class ReportFixtureLake {
       .add("table_name", "string").add("rule", "string").add("column_name", "string").add("row_json", "string")
       .add("run_id", "string").add("command", "string").add("as_of_date", "date").add("quarantined_at", "timestamp");
 
+  static final StructType FORECAST_BACKTEST = new StructType()
+      .add("cutoff_date", "date").add("level", "string").add("value", "string").add("predicted_churned_arr", "double")
+      .add("actual_churned_arr", "double").add("churned_arr_low_80", "double").add("churned_arr_high_80", "double")
+      .add("churned_arr_low_95", "double").add("churned_arr_high_95", "double").add("arr_inside_80", "boolean")
+      .add("arr_inside_95", "boolean");
+
+  /** The latest nightly's forecast, total and one segment (the report shows the total). */
+  private static List<Row> forecast() {
+    return List.of(
+        RowFactory.create(Date.valueOf("2024-12-29"), "total", "(all)", ACCOUNTS, 48_000_000.0, 61.4, 1_234_567.0, 0.9743,
+            50L, 73L, 46L, 78L, 1_000_000.0, 1_500_000.0, 900_000.0, 1_700_000.0, 90, "cm-" + LATEST),
+        RowFactory.create(Date.valueOf("2024-12-29"), "segment", "smb", 1200L, 12_000_000.0, 40.1, 400_000.0, 0.9667,
+            32L, 49L, 28L, 53L, 300_000.0, 510_000.0, 260_000.0, 570_000.0, 90, "cm-" + LATEST));
+  }
+
+  /** Per cutoff: the total (actual inside the 80 % interval twice of three) and two segments. */
+  private static List<Row> forecastBacktest() {
+    List<Row> rows = new ArrayList<>();
+    double[][] total = {{1_050_000, 880_000, 1_230_000, 800_000, 1_330_000, 1_120_000}, {1_100_000, 920_000, 1_290_000, 840_000,
+        1_390_000, 1_420_000}, {1_180_000, 990_000, 1_380_000, 900_000, 1_480_000, 1_010_000}};
+    for (int i = 0; i < CUTOFFS.length; i++) {
+      double[] t = total[i];
+      rows.add(RowFactory.create(Date.valueOf(CUTOFFS[i]), "total", "(all)", t[0], t[5], t[1], t[2], t[3], t[4],
+          t[5] >= t[1] && t[5] <= t[2], t[5] >= t[3] && t[5] <= t[4]));
+      rows.add(RowFactory.create(Date.valueOf(CUTOFFS[i]), "segment", "smb", t[0] / 3, t[5] / 3, t[1] / 3, t[2] / 3, t[3] / 3,
+          t[4] / 3, true, true));
+      rows.add(RowFactory.create(Date.valueOf(CUTOFFS[i]), "segment", "enterprise", t[0] / 2, t[5] / 2, t[1] / 2, t[2] / 2,
+          t[3] / 2, t[4] / 2, i != 1, true));
+    }
+    return rows;
+  }
+
   private static String shared;
 
   /** The full lake, written once per test JVM (the tests only read it). */
@@ -104,6 +136,8 @@ final class ReportFixtureLake {
     put(lake, "churn_models", CHURN_MODELS, registry());
     put(lake, "runs", RUNS, runs());
     put(lake, "quarantine", QUARANTINE, quarantine());
+    put(lake, "churn_forecast", dev.healthscore.models.forecast.ChurnForecast.SCHEMA, forecast());
+    put(lake, "model_forecast_backtest", FORECAST_BACKTEST, forecastBacktest());
     return root;
   }
 

@@ -23,7 +23,7 @@ public record AlertsConfig(boolean bandWorsened, ScoreDrop drop7d, ScoreDrop dro
   public record ScoreDrop(int days, double points, double highPoints) {}
 
   static final Set<String> KEYS = Set.of("band_worsened", "score_drop_7d", "score_drop_30d", "churn_risk_crossed",
-      "high_churn_probability");
+      "high_churn_probability", "cooldown_days"); // cooldown_days: AlertCooldown
 
   /**
    * @param modelHighRiskFrom the model's {@code risk_bands.high_from}: the default high-risk

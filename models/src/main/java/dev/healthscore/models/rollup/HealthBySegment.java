@@ -101,6 +101,6 @@ public final class HealthBySegment {
         countIf(risk).as("accounts_at_risk"),
         arrIf(risk).as("arr_at_risk"),
         countIf(col(ALERTED)).as("accounts_with_alerts"),
-        countIf(risk.or(col(ALERTED))).as("accounts_needing_attention"));
+        countIf(Attention.needsAttention(highChurnProbability, col(ALERTED))).as("accounts_needing_attention"));
   }
 }

@@ -19,8 +19,7 @@ final class HealthMeasures {
 
   /** Red band, or churn_probability at or above the high-risk threshold; null parts count as false. */
   static Column atRisk(double highChurnProbability) {
-    return coalesce(col("health_band").equalTo("red"), lit(false))
-        .or(coalesce(col("churn_probability").geq(highChurnProbability), lit(false)));
+    return Attention.atRisk(highChurnProbability);
   }
 
   /** Number of rows where {@code condition} holds (null counts as false); 0 for none. */

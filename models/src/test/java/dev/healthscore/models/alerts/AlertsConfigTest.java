@@ -40,7 +40,7 @@ class AlertsConfigTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "alerts: {colour: red}|config a.yaml: alerts.colour: unknown key (known: band_worsened, churn_risk_crossed, "
+      "alerts: {colour: red}|config a.yaml: alerts.colour: unknown key (known: band_worsened, churn_risk_crossed, cooldown_days, "
           + "high_churn_probability, score_drop_30d, score_drop_7d)",
       "alerts: {band_worsened: 1}|config a.yaml: alerts.band_worsened: must be true or false (got 1)",
       "alerts: {score_drop_7d: 10}|config a.yaml: alerts.score_drop_7d: must be a mapping",
