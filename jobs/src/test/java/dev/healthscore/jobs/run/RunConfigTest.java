@@ -38,6 +38,8 @@ class RunConfigTest {
       "run                   | 'run: {lease: 60}'",
       "scorecard             | 'scorecard: {bandz: {}}'",
       "tuning                | 'tuning: {reg: 0.1}'",
+      "forecast              | 'forecast: {draws: 10}'",
+      "worklist              | 'worklist: {capacity: 0.1}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -50,7 +52,7 @@ class RunConfigTest {
 
   @Test
   void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
-    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, model, quality, run, scorecard, tuning)",
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, quality, run, scorecard, tuning, worklist)",
         assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
     String custom = assertThrows(ConfigException.class, () -> read(
         "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
@@ -66,7 +68,7 @@ class RunConfigTest {
   void everyDefaultLivesInTheYamlOnly() {
     HealthscoreConfig defaults = HealthscoreConfig.defaults();
     List<String> checked = new ArrayList<>();
-    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning")) {
+    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist")) {
       for (String key : leafKeys(defaults.section(section), "")) {
         if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
         if (key.equals("model.features")) continue; // an empty features list is its own error
