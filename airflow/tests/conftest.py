@@ -84,5 +84,5 @@ def nightly_run(deployment, record_timing):
     started = time.monotonic()
     run = dag.test(logical_date=RUN_DATE)
     took = time.monotonic() - started
-    record_timing(f"dag.test of healthscore_nightly for {RUN_DATE.date()} (2 spark-submits)", took)
+    record_timing(f"dag.test of healthscore_nightly for {RUN_DATE.date()} (1 spark-submit)", took)
     return {"run": run, "took": took, **deployment}

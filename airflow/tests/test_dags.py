@@ -4,8 +4,10 @@ fails the task at once (no retry), publishes nothing and fires the failure notif
 OpenLineage events name the tables read and written."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -14,6 +16,23 @@ from dag_support import RUN_DATE, dagbag, openlineage_events
 from deltalake import DeltaTable
 
 T = RUN_DATE.date()
+
+
+@contextlib.contextmanager
+def task_log():
+    """The lines the task's operator and hook log (the airflow.task loggers) while in the block."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    handler, logger = Collect(logging.INFO), logging.getLogger("airflow.task")
+    logger.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
 
 
 def read_alerts() -> list[dict]:
@@ -44,16 +63,16 @@ def test_nightly_dag_shape(airflow_home, monkeypatch):
     monkeypatch.delenv("AIRFLOW_VAR_HEALTHSCORE_DEADLINE_HOURS")  # the deployed default
     dag = dagbag().get_dag("healthscore_nightly")
     # the gate is inside `nightly` (write-audit-publish): no separate task after the publish
-    assert [t.task_id for t in dag.topological_sort()] == ["validate_inputs", "nightly"]
-    assert dag.get_task("nightly").upstream_task_ids == {"validate_inputs"}
-    # a first deploy queues no history: no catchup, and the default start date is yesterday
+    # and `nightly` checks the warehouse structure itself (exit 2): no separate validate task
+    assert [t.task_id for t in dag.topological_sort()] == ["nightly"]
+    # a first deploy queues no history (catchup off: only the latest day, test_scheduler.py);
+    # the start date is the earliest date a backfill can cover
     assert dag.catchup is False
-    yesterday = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)).date()
-    assert dag.start_date.date() == yesterday
+    assert dag.start_date == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     assert dag.max_active_runs == 1
     # one run per UTC day T, {{ ds }} = T, starting at 02:00 after T ended
     runs = scheduled_runs(dag, 3)
-    assert [r.logical_date.date() for r in runs] == [yesterday + dt.timedelta(days=i) for i in range(3)]
+    assert [r.logical_date.date() for r in runs] == [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
     assert all(r.run_after == r.logical_date + dt.timedelta(days=1) for r in runs)
     assert all(r.run_after.hour == 2 and r.run_after.tzinfo.utcoffset(r.run_after) == dt.timedelta(0) for r in runs)
     for task in dag.tasks:
@@ -67,7 +86,7 @@ def test_nightly_dag_shape(airflow_home, monkeypatch):
     assert nightly.retry_delay == dt.timedelta(minutes=5) and nightly.max_retry_delay == dt.timedelta(minutes=30)
     assert nightly.application_args[:2] == ["nightly", "--warehouse"]
     assert "--wait" in nightly.application_args and "healthscore_wait_seconds" in " ".join(nightly.application_args)
-    assert nightly.pool == "healthscore_lake" and dag.get_task("validate_inputs").pool != "healthscore_lake"
+    assert nightly.pool == "healthscore_lake"
     assert {a.name for a in nightly.outlets} >= {"healthscore_account_health", "healthscore_health_alerts"}
     (deadline,) = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]
     assert deadline.interval == dt.timedelta(hours=30)  # 06:00 UTC the day after T
@@ -86,7 +105,7 @@ def test_weekly_dag_shape(airflow_home):
     assert dag.get_task("train").pool == dag.get_task("evaluate").pool == "healthscore_lake"
     # Sundays 04:00 UTC, as of the Saturday before (the last complete day)
     (first,) = scheduled_runs(dag, 1)
-    assert first.run_after.weekday() == 6 and first.run_after.hour == 4
+    assert first.run_after == dt.datetime(2024, 1, 14, 4, tzinfo=dt.timezone.utc)
     env = dag.get_template_env()
     from airflow.sdk.execution_time import macros
     for name in ("train", "evaluate"):
@@ -94,7 +113,7 @@ def test_weekly_dag_shape(airflow_home):
         assert args[:2] == [name, "--warehouse"] and "--lake" in args
         as_of = args[args.index("--as-of") + 1]
         assert env.from_string(as_of).render(data_interval_end=first.data_interval.end, macros=macros,
-                                             params={"as_of": None}) == str(first.run_after.date() - dt.timedelta(days=1))
+                                             params={"as_of": None}) == "2024-01-13"
     report = dag.get_task("report").application_args
     assert report[:2] == ["report", "--lake"] and "healthscore_reports" in report[report.index("--out") + 1]
 
@@ -111,8 +130,7 @@ def active_accounts_at(warehouse, day: dt.date) -> set[str]:
 def test_nightly_dag_runs_spark_submit_for_one_date(nightly_run):
     run = nightly_run["run"]
     assert run.state == "success", run.state
-    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
-        "validate_inputs": "success", "nightly": "success"}
+    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {"nightly": "success"}
     lake = nightly_run["lake"]
     health = DeltaTable(str(lake / "account_health")).to_pyarrow_table().to_pylist()
     assert {r["as_of_date"] for r in health} == {T}
@@ -149,7 +167,7 @@ def test_nightly_retries_back_off_exponentially(nightly_run):
 GATE_DATE = dt.date(2024, 6, 15)  # a date of its own: nothing is published for it before or after
 
 
-def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_run, tmp_path, capfd):
+def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_run, tmp_path):
     # A config whose quality section allows almost no quarantine: `nightly` runs its gate on its
     # staged results, finds the 2 bad invoices over the limit and publishes nothing (exit 4).
     config = tmp_path / "strict.yaml"
@@ -157,16 +175,15 @@ def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_
     alerts_before = len(read_alerts())
     dag = dagbag().get_dag("healthscore_nightly")
     day = dt.datetime(GATE_DATE.year, GATE_DATE.month, GATE_DATE.day, tzinfo=dt.timezone.utc)
-    run = dag.test(logical_date=day, run_conf={"config": str(config)}, mark_success_pattern="^validate_inputs$")
+    with task_log() as log:
+        run = dag.test(logical_date=day, run_conf={"config": str(config)})
     assert run.state == "failed", run.state
-    tis = {ti.task_id: ti for ti in run.get_task_instances()}
-    assert {k: ti.state for k, ti in tis.items()} == {"validate_inputs": "success", "nightly": "failed"}
-    assert tis["nightly"].try_number == 1  # failed at once: not up_for_retry, though retries=2
-    log = capfd.readouterr().out
-    assert f"--config={config}" in log and f"--as-of {GATE_DATE}" in log
-    # the reason is the last line our operator logs, and the alert carries it
-    (why,) = [line for line in log.splitlines() if "healthscore nightly exited 4" in line and "ERROR" in line]
-    assert "the quality gate failed: nothing was published" in why and "quarantine" in why, why
+    (ti,) = run.get_task_instances()
+    assert (ti.task_id, ti.state, ti.try_number) == ("nightly", "failed", 1)  # at once: not up_for_retry, though retries=2
+    assert any(f"--config={config}" in line and f"--as-of {GATE_DATE}" in line for line in log), log[:5]
+    # the reason is the last line the task logs (the command's own stderr line), and the alert carries it
+    assert log[-1].startswith("healthscore nightly exited 4 (the quality gate failed: nothing was published): "
+                              f"healthscore nightly: quality gate failed for {GATE_DATE}, nothing published: FAIL quarantine"), log[-3:]
     alerts = read_alerts()[alerts_before:]
     assert any("healthscore_nightly.nightly failed" in a["message"] and "exited 4" in a["message"] for a in alerts), alerts
     # nothing published for the date: no account_health rows, the ledger says failed with code 4
@@ -192,6 +209,4 @@ def test_openlineage_events_name_the_tables_read_and_written(nightly_run, airflo
                                                 "invoices", "engagements", "nps_responses", "csm_assessments")}
     outputs = {(d["namespace"], d["name"]) for d in event["outputs"]}
     assert {("file", str(lake / "account_health")), ("file", str(lake / "health_alerts"))} <= outputs
-    # validate only reads
-    validate = [e for e in events if e["eventType"] == "COMPLETE" and e["job"]["name"] == "healthscore_nightly.validate_inputs"]
-    assert validate and validate[0]["outputs"] == [] and len(validate[0]["inputs"]) == 9
+    assert ("file", str(lake / "runs")) in outputs

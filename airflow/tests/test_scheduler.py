@@ -80,8 +80,7 @@ def tail(path: Path, lines: int = 60) -> str:
 @pytest.fixture(scope="module")
 def services(deployment, nightly_run, airflow_home, tmp_path_factory, record_timing):
     """api-server, scheduler and dag-processor on the shared home, with the deployment's
-    Variables; nightly scheduled on time or on the warehouse assets, its clock far from now so
-    that nothing but what the tests start runs."""
+    Variables; nightly scheduled on its daily clock or on the warehouse assets."""
     dags = tmp_path_factory.mktemp("deployed_dags")
     (dags / "healthscore_dags.py").symlink_to(DAGS / "healthscore_dags.py")
     (dags / "healthscore_neighbours.py").symlink_to(TESTS / "neighbour_dags" / "healthscore_neighbours.py")
@@ -99,7 +98,6 @@ def services(deployment, nightly_run, airflow_home, tmp_path_factory, record_tim
            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(airflow_home / "task_logs"),
            # scheduled on the warehouse loads, or on the clock: once a year, so not during the test
            "AIRFLOW_VAR_HEALTHSCORE_NIGHTLY_TRIGGER": "time_or_assets",
-           "AIRFLOW_VAR_HEALTHSCORE_NIGHTLY_CRON": "0 2 1 1 *",
            "AIRFLOW_VAR_HEALTHSCORE_START_DATE": "2024-01-01",
            "AIRFLOW_VAR_HEALTHSCORE_DEADLINE_HOURS": "30",  # the default: 06:00 UTC the day after T
            "HEALTHSCORE_CONSUMER_FILE": str(airflow_home / "bi_refresh.jsonl")}
@@ -139,6 +137,18 @@ def health_dates(lake: Path) -> set[dt.date]:
             .select(["as_of_date"]).to_pylist()}
 
 
+def test_first_deploy_schedules_only_the_latest_day(services):
+    # catchup is off: with the start date 2024-01-01, a fresh deployment's scheduler creates one
+    # run, for the latest complete day, not ~1,000 for the history
+    now = dt.datetime.now(dt.timezone.utc)
+    latest = (now - dt.timedelta(hours=2)).date() - dt.timedelta(days=1)  # the day whose 02:00 run is due
+    scheduled = wait_for("the first scheduled run", lambda: [r for r in dag_runs("healthscore_nightly")
+                                                             if r.run_type == "scheduled"], services, timeout=120)
+    time.sleep(10)  # a few more scheduler loops: still one
+    scheduled = [r for r in dag_runs("healthscore_nightly") if r.run_type == "scheduled"]
+    assert [r.logical_date.date() for r in scheduled] == [latest]
+
+
 def test_backfill_of_three_days_runs_them_in_order_one_at_a_time(services, record_timing):
     started = time.monotonic()
     # the documented command (docs/airflow.md)
@@ -150,7 +160,7 @@ def test_backfill_of_three_days_runs_them_in_order_one_at_a_time(services, recor
         return runs if len(runs) == 3 and all(r.state in ("success", "failed") for r in runs) else None
 
     runs = sorted(wait_for("the backfill", finished, services, timeout=900), key=lambda r: r.logical_date)
-    record_timing("backfill of 3 days under the scheduler (6 spark-submits)", time.monotonic() - started)
+    record_timing("backfill of 3 days under the scheduler (3 spark-submits)", time.monotonic() - started)
     assert [(r.logical_date.date(), r.state) for r in runs] == [
         (BACKFILL[0], "success"), (BACKFILL[0] + dt.timedelta(days=1), "success"), (BACKFILL[1], "success")]
     # in order and never two at once: each run started after the one before ended
@@ -162,7 +172,7 @@ def test_backfill_of_three_days_runs_them_in_order_one_at_a_time(services, recor
 
 
 def test_failed_run_alerts_without_retry_and_a_passed_deadline_alerts(services):
-    # Bad input: a warehouse that does not exist. validate exits 2 before Spark starts; the
+    # Bad input: a warehouse that does not exist. nightly exits 2 before Spark starts; the
     # task fails at once (no retry) and the failure notifier fires; the run's deadline (30 h
     # after T began) passed long ago, so the deadline alert fires as well.
     alerts_file = os.environ["HEALTHSCORE_ALERTS_FILE"]
@@ -180,17 +190,16 @@ def test_failed_run_alerts_without_retry_and_a_passed_deadline_alerts(services):
     with settings.Session() as session:
         from airflow.models import TaskInstance
         tis = {ti.task_id: ti for ti in session.query(TaskInstance).filter(TaskInstance.run_id == run.run_id)}
-        assert tis["validate_inputs"].state == "failed" and tis["validate_inputs"].try_number == 1
-        assert tis["nightly"].state == "upstream_failed"
+        assert (tis["nightly"].state, tis["nightly"].try_number) == ("failed", 1)
 
     def alerted():
         new = [a["message"] for a in read(alerts_file)[before:]]
-        failure = [m for m in new if "healthscore_nightly.validate_inputs failed" in m and "manual_bad_input" in m]
+        failure = [m for m in new if "healthscore_nightly.nightly failed" in m and "manual_bad_input" in m]
         deadline = [m for m in new if f"healthscore_nightly for {DEADLINE_DATE} has not succeeded by" in m]
         return (failure, deadline) if failure and deadline else None
 
     failure, deadline = wait_for("the failure and deadline alerts", alerted, services, timeout=180)
-    assert "healthscore validate exited 2 (bad input, configuration or arguments)" in failure[0], failure
+    assert "healthscore nightly exited 2 (bad input, configuration or arguments)" in failure[0], failure
     assert "--warehouse" in failure[0], failure  # the command's own one-line reason
     assert "manual_bad_input" in deadline[0]
 
