@@ -2,11 +2,13 @@
 scheduler with the LocalExecutor and the DAG processor as separate processes on the shared
 Airflow home, the DAGs folder holding healthscore_dags.py beside two neighbour DAGs
 (neighbour_dags/): a warehouse load and a BI extract refresh. Every healthscore task is a real
-spark-submit of the jar.
+spark-submit of the jar. In order, as an operator lives it:
 
-- a 3-day `airflow backfill create` runs the dates in order, one at a time;
-- a run that fails (bad input: exit 2) fails without retry and fires the failure notifier, and
-  its deadline, already passed, fires the deadline alert;
+- first deploy, with a mistake in Variable healthscore_warehouse: the scheduler queues one run,
+  for the latest day (catchup off), not the history; it fails at once with exit 2 (bad input,
+  no retry), the task log's last line says why, the failure notifier fires, and its deadline
+  (the end of T, for the test) has passed, so the deadline alert fires too;
+- the Variable fixed, a 3-day `airflow backfill create` runs the dates in order, one at a time;
 - the warehouse load's asset events start the nightly run for the day they loaded, and its
   publish of account_health starts the BI refresh."""
 from __future__ import annotations
@@ -28,7 +30,6 @@ from deltalake import DeltaTable
 
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 BACKFILL = (dt.date(2024, 6, 27), dt.date(2024, 6, 29))
-DEADLINE_DATE = dt.date(2024, 6, 26)
 LOADED_THROUGH = dt.date(2024, 6, 25)
 
 
@@ -85,11 +86,12 @@ def services(deployment, nightly_run, airflow_home, tmp_path_factory, record_tim
     (dags / "healthscore_dags.py").symlink_to(DAGS / "healthscore_dags.py")
     (dags / "healthscore_neighbours.py").symlink_to(TESTS / "neighbour_dags" / "healthscore_neighbours.py")
     port = free_port()
-    env = {**os.environ,
+    env = {**{k: v for k, v in os.environ.items() if k != "AIRFLOW_VAR_HEALTHSCORE_WAREHOUSE"},
            "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
            "AIRFLOW__CORE__PARALLELISM": "2",
            "AIRFLOW__API__PORT": str(port),
+           "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
            "AIRFLOW__API_AUTH__JWT_SECRET": "healthscore-tests-only",
            "AIRFLOW__API__SECRET_KEY": "healthscore-tests-only",
@@ -99,8 +101,11 @@ def services(deployment, nightly_run, airflow_home, tmp_path_factory, record_tim
            # scheduled on the warehouse loads, or on the clock: once a year, so not during the test
            "AIRFLOW_VAR_HEALTHSCORE_NIGHTLY_TRIGGER": "time_or_assets",
            "AIRFLOW_VAR_HEALTHSCORE_START_DATE": "2024-01-01",
-           "AIRFLOW_VAR_HEALTHSCORE_DEADLINE_HOURS": "30",  # the default: 06:00 UTC the day after T
+           # the end of T: a deadline the first scheduled run (started after 02:00 the next day) has missed
+           "AIRFLOW_VAR_HEALTHSCORE_DEADLINE_HOURS": "24",
            "HEALTHSCORE_CONSUMER_FILE": str(airflow_home / "bi_refresh.jsonl")}
+    # the deployment's mistake: a warehouse path that does not exist (fixed in a test below)
+    airflow("variables", "set", "healthscore_warehouse", "/nonexistent/warehouse", env=env)
     procs = {}
     started = time.monotonic()
     for name, args in {"api-server": ["api-server", "--port", str(port)], "scheduler": ["scheduler"],
@@ -112,6 +117,8 @@ def services(deployment, nightly_run, airflow_home, tmp_path_factory, record_tim
     try:
         wanted = {"healthscore_nightly", "warehouse_load", "bi_extract_refresh"}
         wait_for("the DAG processor to parse the DAGs", lambda: wanted <= parsed_dag_ids(), svc, timeout=240)
+        for dag_id in sorted(wanted):  # deploying = unpausing (dag.test above registered nightly paused)
+            airflow("dags", "unpause", dag_id, env=env)
         record_timing("airflow services up, DAGs parsed", time.monotonic() - started)
         yield svc
     finally:
@@ -137,16 +144,49 @@ def health_dates(lake: Path) -> set[dt.date]:
             .select(["as_of_date"]).to_pylist()}
 
 
-def test_first_deploy_schedules_only_the_latest_day(services):
+def test_first_deploy_schedules_only_the_latest_day_and_alerts_on_its_failure(services):
     # catchup is off: with the start date 2024-01-01, a fresh deployment's scheduler creates one
     # run, for the latest complete day, not ~1,000 for the history
     now = dt.datetime.now(dt.timezone.utc)
     latest = (now - dt.timedelta(hours=2)).date() - dt.timedelta(days=1)  # the day whose 02:00 run is due
-    scheduled = wait_for("the first scheduled run", lambda: [r for r in dag_runs("healthscore_nightly")
-                                                             if r.run_type == "scheduled"], services, timeout=120)
-    time.sleep(10)  # a few more scheduler loops: still one
-    scheduled = [r for r in dag_runs("healthscore_nightly") if r.run_type == "scheduled"]
-    assert [r.logical_date.date() for r in scheduled] == [latest]
+
+    def finished():
+        runs = [r for r in dag_runs("healthscore_nightly") if r.run_type == "scheduled"]
+        return runs if runs and all(r.state in ("success", "failed") for r in runs) else None
+
+    (run,) = wait_for("the first scheduled run", finished, services, timeout=300)
+    assert run.logical_date.date() == latest
+    # bad input (the warehouse Variable names no directory): nightly exits 2 before Spark
+    # starts and fails at once, no retry
+    assert run.state == "failed"
+    from airflow import settings
+    from airflow.models import TaskInstance
+    with settings.Session() as session:
+        (ti,) = session.query(TaskInstance).filter(TaskInstance.run_id == run.run_id).all()
+        assert (ti.task_id, ti.state, ti.try_number) == ("nightly", "failed", 1)
+    # the task log's last line from the task says why (then Airflow's own "Task failed ...")
+    log = services["home"] / "task_logs" / "dag_id=healthscore_nightly" / f"run_id={run.run_id}" / "task_id=nightly" / "attempt=1.log"
+    events = [json.loads(line).get("event", "") for line in log.read_text().splitlines() if line.startswith("{")]
+    last = events[events.index("Task failed with exception") - 1]
+    assert last.startswith("healthscore nightly exited 2 (bad input, configuration or arguments): healthscore nightly: "), events[-8:]
+    assert "/nonexistent/warehouse" in last, last
+
+    # both alerts fired: the failure notifier, and the deadline (the end of T) that has passed
+    alerts_file = os.environ["HEALTHSCORE_ALERTS_FILE"]
+
+    def alerted():
+        messages = [a["message"] for a in read(alerts_file)]
+        failure = [m for m in messages if "healthscore_nightly.nightly failed" in m and run.run_id in m]
+        deadline = [m for m in messages if f"healthscore_nightly for {latest} has not succeeded by" in m]
+        return (failure, deadline) if failure and deadline else None
+
+    failure, deadline = wait_for("the failure and deadline alerts", alerted, services, timeout=180)
+    assert "healthscore nightly exited 2 (bad input, configuration or arguments)" in failure[0], failure
+    assert run.run_id in deadline[0]
+    time.sleep(5)  # a few more scheduler loops: still that one run
+    assert [r.run_id for r in dag_runs("healthscore_nightly") if r.run_type == "scheduled"] == [run.run_id]
+    # the operator fixes the Variable
+    airflow("variables", "set", "healthscore_warehouse", str(services["warehouse"]), env=services["env"])
 
 
 def test_backfill_of_three_days_runs_them_in_order_one_at_a_time(services, record_timing):
@@ -169,39 +209,6 @@ def test_backfill_of_three_days_runs_them_in_order_one_at_a_time(services, recor
     assert {BACKFILL[0], BACKFILL[0] + dt.timedelta(days=1), BACKFILL[1]} <= health_dates(services["lake"])
     # backfilled dates are past their deadline from the start: they do not alert
     assert not [a for a in read(os.environ["HEALTHSCORE_ALERTS_FILE"]) if "backfill__" in a["message"]]
-
-
-def test_failed_run_alerts_without_retry_and_a_passed_deadline_alerts(services):
-    # Bad input: a warehouse that does not exist. nightly exits 2 before Spark starts; the
-    # task fails at once (no retry) and the failure notifier fires; the run's deadline (30 h
-    # after T began) passed long ago, so the deadline alert fires as well.
-    alerts_file = os.environ["HEALTHSCORE_ALERTS_FILE"]
-    before = len(read(alerts_file))
-    airflow("dags", "trigger", "healthscore_nightly", "--logical-date", f"{DEADLINE_DATE}T00:00:00+00:00",
-            "--run-id", "manual_bad_input", "--conf", json.dumps({"warehouse": "/nonexistent/warehouse"}),
-            env=services["env"])
-
-    def failed():
-        runs = [r for r in dag_runs("healthscore_nightly") if r.run_id == "manual_bad_input"]
-        return runs[0] if runs and runs[0].state == "failed" else None
-
-    run = wait_for("the bad-input run to fail", failed, services)
-    from airflow import settings
-    with settings.Session() as session:
-        from airflow.models import TaskInstance
-        tis = {ti.task_id: ti for ti in session.query(TaskInstance).filter(TaskInstance.run_id == run.run_id)}
-        assert (tis["nightly"].state, tis["nightly"].try_number) == ("failed", 1)
-
-    def alerted():
-        new = [a["message"] for a in read(alerts_file)[before:]]
-        failure = [m for m in new if "healthscore_nightly.nightly failed" in m and "manual_bad_input" in m]
-        deadline = [m for m in new if f"healthscore_nightly for {DEADLINE_DATE} has not succeeded by" in m]
-        return (failure, deadline) if failure and deadline else None
-
-    failure, deadline = wait_for("the failure and deadline alerts", alerted, services, timeout=180)
-    assert "healthscore nightly exited 2 (bad input, configuration or arguments)" in failure[0], failure
-    assert "--warehouse" in failure[0], failure  # the command's own one-line reason
-    assert "manual_bad_input" in deadline[0]
 
 
 def test_warehouse_load_triggers_nightly_and_its_publish_triggers_the_bi_refresh(services, record_timing):
