@@ -162,19 +162,30 @@ PARAMS = {"jar": None, "warehouse": None, "lake": None, "config": None, "spark_p
 
 
 # --- Alerts --------------------------------------------------------------------------------------
+def _setting(name: str, default=None):
+    """Variable `name`, or `default`. A deadline callback runs outside any task, and there the
+    Execution API of Airflow 3.3.2 refuses Variables from the metadata DB
+    (AirflowSecretsBackendAccessDenied): it sees only AIRFLOW_VAR_* environment variables."""
+    try:
+        return Variable.get(name, default=default)
+    except Exception as refused:  # noqa: BLE001 - logged, and the alert still goes out the other ways
+        log.warning("Variable %s not readable here (%s): set it as AIRFLOW_VAR_%s", name, refused, name.upper())
+        return default
+
+
 def send_alert(message: str, context: dict) -> None:
     """Sends one alert line: to the callable named in Variable healthscore_notifier
     ("module:function", called as function(message, context)) and/or by mail through the SMTP
     provider when Variable healthscore_alert_email is set; always logged."""
     log.error("healthscore alert: %s", message)
-    target = Variable.get("healthscore_notifier", default=None)
+    target = _setting("healthscore_notifier")
     if target:
         module, _, name = target.partition(":")
         getattr(importlib.import_module(module), name)(message, context)
-    email = Variable.get("healthscore_alert_email", default=None)
+    email = _setting("healthscore_alert_email")
     if email:
         from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-        SmtpNotifier(to=email, smtp_conn_id=Variable.get("healthscore_smtp_conn", default="smtp_default"),
+        SmtpNotifier(to=email, smtp_conn_id=_setting("healthscore_smtp_conn", "smtp_default"),
                      subject=f"[healthscore] {message[:120]}", html_content=f"<p>{message}</p>").notify(context)
 
 
@@ -191,13 +202,14 @@ class HealthscoreNotifier(BaseNotifier):
 def nightly_deadline_missed(context: dict, **kwargs) -> None:
     """Deadline callback (run by the executor): the nightly run of T has not succeeded in time.
     Backfill runs of old dates are past their deadline from the start: they do not alert."""
-    run = context.get("dag_run") or {}
+    run = context.get("dag_run") or {}  # the scheduler's DAGRunResponse, as JSON
+    run_id = run.get("dag_run_id")
     if run.get("run_type") == "backfill":
-        log.info("deadline passed for backfill run %s: no alert", run.get("run_id"))
+        log.info("deadline passed for backfill run %s: no alert", run_id)
         return
     day = (run.get("logical_date") or "")[:10] or "?"
     send_alert(f"healthscore_nightly for {day} has not succeeded by {context['deadline']['deadline_time']} "
-               f"(run {run.get('run_id')}, state {run.get('state')})", context)
+               f"(run {run_id}, state {run.get('state')})", context)
 
 
 def _nightly_deadline():
