@@ -1,6 +1,7 @@
-"""The DAGs under real Airflow 3: they import, have the right shape, the nightly DAG really
-runs spark-submit of the packaged jar for one date, and its quality gate really fails the
-run when too much input was quarantined."""
+"""The DAGs under real Airflow 3 (dag.test): they import, have the right shape, the nightly
+DAG really runs spark-submit of the packaged jar for one date, a gate failure inside `nightly`
+fails the task at once (no retry), publishes nothing and fires the failure notifier, and the
+OpenLineage events name the tables read and written."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,10 +9,16 @@ import json
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from dag_support import RUN_DATE, dagbag
+from alert_capture import read
+from dag_support import RUN_DATE, dagbag, openlineage_events
 from deltalake import DeltaTable
 
 T = RUN_DATE.date()
+
+
+def read_alerts() -> list[dict]:
+    import os
+    return read(os.environ["HEALTHSCORE_ALERTS_FILE"])
 
 
 def scheduled_runs(dag, n: int):
@@ -33,14 +40,18 @@ def test_dags_import_without_errors(airflow_home):
     assert set(bag.dag_ids) == {"healthscore_nightly", "healthscore_weekly_train"}
 
 
-def test_nightly_dag_shape(airflow_home):
+def test_nightly_dag_shape(airflow_home, monkeypatch):
+    monkeypatch.delenv("AIRFLOW_VAR_HEALTHSCORE_DEADLINE_HOURS")  # the deployed default
     dag = dagbag().get_dag("healthscore_nightly")
-    assert [t.task_id for t in dag.topological_sort()] == ["validate_inputs", "nightly", "quality_gate"]
-    assert dag.get_task("nightly").upstream_task_ids == {"validate_inputs"}
-    assert dag.get_task("quality_gate").upstream_task_ids == {"nightly"}
-    assert dag.catchup is True
+    # the gate is inside `nightly` (write-audit-publish): no separate task after the publish
+    # and `nightly` checks the warehouse structure itself (exit 2): no separate validate task
+    assert [t.task_id for t in dag.topological_sort()] == ["nightly"]
+    # a first deploy queues no history (catchup off: only the latest day, test_scheduler.py);
+    # the start date is the earliest date a backfill can cover
+    assert dag.catchup is False
+    assert dag.start_date == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     assert dag.max_active_runs == 1
-    # one run per UTC day T, {{ ds }} = T, starting at 02:00 after T ended; catchup from the start date
+    # one run per UTC day T, {{ ds }} = T, starting at 02:00 after T ended
     runs = scheduled_runs(dag, 3)
     assert [r.logical_date.date() for r in runs] == [dt.date(2024, 1, 1), dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
     assert all(r.run_after == r.logical_date + dt.timedelta(days=1) for r in runs)
@@ -50,24 +61,29 @@ def test_nightly_dag_shape(airflow_home):
         assert task._java_class == "dev.healthscore.jobs.cli.Main"
         assert "var.value.get('healthscore_jar')" in task.application
         assert task.execution_timeout == dt.timedelta(hours=3)
+        assert task.on_failure_callback  # the notifier
     nightly = dag.get_task("nightly")
     assert nightly.retries == 2 and nightly.retry_exponential_backoff == 2.0
     assert nightly.retry_delay == dt.timedelta(minutes=5) and nightly.max_retry_delay == dt.timedelta(minutes=30)
-    assert dag.get_task("quality_gate").retries == 0  # a failed gate is a finding, not a flake
     assert nightly.application_args[:2] == ["nightly", "--warehouse"]
-    assert "{{ ds }}" in nightly.application_args
-    gate_args = " ".join(dag.get_task("quality_gate").application_args)
-    for limit in ("max_quarantine_share", "max_account_drop", "max_input_drop"):
-        assert f"params.{limit}" in gate_args and f"healthscore_{limit}" in gate_args
-        assert limit in dag.params
+    assert "--wait" in nightly.application_args and "healthscore_wait_seconds" in " ".join(nightly.application_args)
+    assert nightly.pool == "healthscore_lake"
+    assert {a.name for a in nightly.outlets} >= {"healthscore_account_health", "healthscore_health_alerts"}
+    (deadline,) = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]
+    assert deadline.interval == dt.timedelta(hours=30)  # 06:00 UTC the day after T
 
 
 def test_weekly_dag_shape(airflow_home):
     dag = dagbag().get_dag("healthscore_weekly_train")
-    assert [t.task_id for t in dag.topological_sort()] == ["train", "evaluate"]
+    assert [t.task_id for t in dag.topological_sort()][:3] == ["train", "evaluate", "report"]
     assert dag.get_task("evaluate").upstream_task_ids == {"train"}
+    assert dag.get_task("report").upstream_task_ids == {"evaluate"}
+    for name in ("notebook_health_overview", "notebook_churn_model_review"):
+        assert dag.get_task(name).upstream_task_ids == {"report"}
     assert dag.catchup is False
     assert dag.max_active_runs == 1
+    # the tasks that write the lake share the nightly task's pool of one slot
+    assert dag.get_task("train").pool == dag.get_task("evaluate").pool == "healthscore_lake"
     # Sundays 04:00 UTC, as of the Saturday before (the last complete day)
     (first,) = scheduled_runs(dag, 1)
     assert first.run_after == dt.datetime(2024, 1, 14, 4, tzinfo=dt.timezone.utc)
@@ -77,7 +93,10 @@ def test_weekly_dag_shape(airflow_home):
         args = dag.get_task(name).application_args
         assert args[:2] == [name, "--warehouse"] and "--lake" in args
         as_of = args[args.index("--as-of") + 1]
-        assert env.from_string(as_of).render(data_interval_end=first.data_interval.end, macros=macros) == "2024-01-13"
+        assert env.from_string(as_of).render(data_interval_end=first.data_interval.end, macros=macros,
+                                             params={"as_of": None}) == "2024-01-13"
+    report = dag.get_task("report").application_args
+    assert report[:2] == ["report", "--lake"] and "healthscore_reports" in report[report.index("--out") + 1]
 
 
 def active_accounts_at(warehouse, day: dt.date) -> set[str]:
@@ -92,8 +111,7 @@ def active_accounts_at(warehouse, day: dt.date) -> set[str]:
 def test_nightly_dag_runs_spark_submit_for_one_date(nightly_run):
     run = nightly_run["run"]
     assert run.state == "success", run.state
-    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
-        "validate_inputs": "success", "nightly": "success", "quality_gate": "success"}
+    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {"nightly": "success"}
     lake = nightly_run["lake"]
     health = DeltaTable(str(lake / "account_health")).to_pyarrow_table().to_pylist()
     assert {r["as_of_date"] for r in health} == {T}
@@ -105,7 +123,7 @@ def test_nightly_dag_runs_spark_submit_for_one_date(nightly_run):
     assert sorted((r["table_name"], r["rule"], json.loads(r["row_json"])["invoice_id"]) for r in quarantine) == [
         ("invoices", "negative", "inv-bad-negative"), ("invoices", "unknown_account", "inv-bad-unknown")]
     runs = DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist()
-    assert [r["command"] for r in runs] == ["nightly"]
+    assert [(r["command"], r["status"]) for r in runs] == [("nightly", "succeeded")]
     assert dict(runs[0]["quarantined_rows"])["invoices"] == 2
 
 
@@ -127,19 +145,63 @@ def test_nightly_retries_back_off_exponentially(nightly_run):
     assert minutes[3] == 30, minutes
 
 
-def test_quality_gate_fails_the_run_when_quarantine_is_over_the_limit(nightly_run, capfd):
-    # Same date and lake as the real run above; a tiny limit given as a run param. The two
-    # upstream tasks are marked success instead of re-running (the run above ran them), so
-    # only the gate's spark-submit runs, against what the real nightly run wrote.
+GATE_DATE = dt.date(2024, 6, 15)  # a date of its own: nothing is published for it before or after
+
+
+def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_run, tmp_path):
+    # A config whose quality section allows almost no quarantine: `nightly` runs its gate on its
+    # staged results, finds the 2 bad invoices over the limit and publishes nothing (exit 4).
+    config = tmp_path / "strict.yaml"
+    config.write_text("quality:\n  max_quarantine_share: 0.00001\n  max_account_drop: 0.2\n  max_input_drop: 0.5\n")
+    alerts_before = len(read_alerts())
     dag = dagbag().get_dag("healthscore_nightly")
-    run = dag.test(logical_date=RUN_DATE, run_conf={"max_quarantine_share": 0.00001},
-                   mark_success_pattern="^(validate_inputs|nightly)$")
+    day = dt.datetime(GATE_DATE.year, GATE_DATE.month, GATE_DATE.day, tzinfo=dt.timezone.utc)
+    run = dag.test(logical_date=day, run_conf={"config": str(config)})
     assert run.state == "failed", run.state
-    assert {ti.task_id: ti.state for ti in run.get_task_instances()} == {
-        "validate_inputs": "success", "nightly": "success", "quality_gate": "failed"}
-    log = capfd.readouterr().out
-    assert "--max-quarantine-share=1e-05" in log
-    assert "FAIL quarantine: 2 of" in log and "limit 0.001%" in log
-    # a failed gate changes nothing: account_health for T is still there
-    health = DeltaTable(str(nightly_run["lake"] / "account_health")).to_pyarrow_table()
-    assert health.num_rows == len(active_accounts_at(nightly_run["warehouse"], T))
+    (ti,) = run.get_task_instances()
+    assert (ti.task_id, ti.state, ti.try_number) == ("nightly", "failed", 1)  # at once: not up_for_retry, though retries=2
+    # the failure notifier fired, with the reason the operator logs last (the command's own
+    # stderr line; the task log file is checked under the scheduler, test_scheduler.py)
+    (alert,) = [a["message"] for a in read_alerts()[alerts_before:] if "healthscore_nightly.nightly failed" in a["message"]]
+    assert ("healthscore nightly exited 4 (the quality gate failed: nothing was published): healthscore nightly: "
+            f"quality gate failed for {GATE_DATE}, nothing published: FAIL quarantine: 2 of") in alert, alert
+    # nothing published for the date: no account_health rows, the ledger says failed with code 4
+    lake = nightly_run["lake"]
+    health = DeltaTable(str(lake / "account_health")).to_pyarrow_table().to_pylist()
+    assert GATE_DATE not in {r["as_of_date"] for r in health}
+    assert {r["as_of_date"] for r in health} >= {T}
+    runs = [r for r in DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist() if r["as_of_date"] == GATE_DATE]
+    assert [(r["status"], r["exit_code"]) for r in runs] == [("failed", 4)], runs
+    assert f"--config={config}" in runs[0]["arguments"]
+
+
+def test_openlineage_events_name_the_tables_read_and_written(nightly_run, airflow_home):
+    # apache-airflow-providers-openlineage with a file transport (conftest): the nightly task's
+    # COMPLETE event lists the nine warehouse tables as inputs and the published lake tables as outputs
+    events = openlineage_events(airflow_home / "openlineage.jsonl")
+    complete = [e for e in events if e["eventType"] == "COMPLETE" and e["job"]["name"] == "healthscore_nightly.nightly"]
+    assert complete, sorted({(e["eventType"], e["job"]["name"]) for e in events})
+    event = complete[0]
+    assert event["job"]["namespace"] == "healthscore-tests"
+    warehouse, lake = nightly_run["warehouse"], nightly_run["lake"]
+    assert {(d["namespace"], d["name"]) for d in event["inputs"]} == {
+        ("file", str(warehouse / t)) for t in ("accounts", "contracts", "churn_events", "usage_events", "support_tickets",
+                                                "invoices", "engagements", "nps_responses", "csm_assessments")}
+    outputs = {(d["namespace"], d["name"]) for d in event["outputs"]}
+    assert {("file", str(lake / "account_health")), ("file", str(lake / "health_alerts"))} <= outputs
+    assert ("file", str(lake / "runs")) in outputs
+
+
+def test_weekly_notebook_task_renders_html_to_the_reports_folder(nightly_run, tmp_path):
+    # The weekly DAG's notebook task for real (papermill + nbconvert) on the lake the nightly
+    # run wrote; train, evaluate, report and the model-review notebook (which need a trained and
+    # evaluated model) are marked success, as dag.test allows.
+    reports = tmp_path / "reports"
+    dag = dagbag().get_dag("healthscore_weekly_train")
+    run = dag.test(logical_date=dt.datetime(2024, 7, 7, tzinfo=dt.timezone.utc), run_conf={"reports": str(reports)},
+                   mark_success_pattern="^(train|evaluate|report|notebook_churn_model_review)$")
+    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert states["notebook_health_overview"] == "success", states
+    (html,) = reports.glob("health_overview-*.html")
+    text = html.read_text()
+    assert "<html" in text and str(T) in text  # the notebook reported the latest scored date
