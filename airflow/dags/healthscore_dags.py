@@ -93,13 +93,15 @@ WAREHOUSE_TABLES = ("accounts", "contracts", "churn_events", "usage_events", "su
                     "engagements", "nps_responses", "csm_assessments")
 WAREHOUSE_ASSETS = {t: Asset(f"healthscore_warehouse_{t}", uri=f"healthscore://warehouse/{t}", group="healthscore")
                     for t in WAREHOUSE_TABLES}
+# what every nightly run replaces for T, account_health last (churn_forecast too, when a model exists)
 NIGHTLY_TABLES = ("quarantine", "account_features", "health_alerts", "health_by_segment", "account_hierarchy_health",
-                  "account_health")
+                  "account_worklist", "account_health")
 LAKE_ASSETS = {t: Asset(f"healthscore_{t}", uri=f"healthscore://lake/{t}", group="healthscore")
                for t in (*NIGHTLY_TABLES, "churn_models", "model_evaluation")}
 ACCOUNT_HEALTH = LAKE_ASSETS["account_health"]
 HEALTH_ALERTS = LAKE_ASSETS["health_alerts"]
-EVALUATION_TABLES = ("model_evaluation", "model_gains", "model_calibration", "model_roc", "model_band_rates")
+EVALUATION_TABLES = ("model_evaluation", "model_gains", "model_calibration", "model_roc", "model_band_rates",
+                     "model_forecast_backtest")
 
 
 def _nightly_schedule():

@@ -68,7 +68,8 @@ def test_nightly_dag_shape(airflow_home, monkeypatch):
     assert nightly.application_args[:2] == ["nightly", "--warehouse"]
     assert "--wait" in nightly.application_args and "healthscore_wait_seconds" in " ".join(nightly.application_args)
     assert nightly.pool == "healthscore_lake"
-    assert {a.name for a in nightly.outlets} >= {"healthscore_account_health", "healthscore_health_alerts"}
+    assert {a.name for a in nightly.outlets} >= {"healthscore_account_health", "healthscore_health_alerts",
+                                                 "healthscore_account_worklist"}
     (deadline,) = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]
     assert deadline.interval == dt.timedelta(hours=30)  # 06:00 UTC the day after T
 
