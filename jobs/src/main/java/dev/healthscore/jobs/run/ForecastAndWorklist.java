@@ -35,6 +35,15 @@ final class ForecastAndWorklist {
     }
   }
 
+  /** Each feature's catalogue description (built-in, event types, custom and derived): the worklist's words. */
+  private static java.util.Map<String, String> featureWords(RunContext ctx) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    ctx.config().features().forEach(f -> out.put(f.name(), f.description()));
+    dev.healthscore.features.FeatureCatalog.derived(ctx.config().features()).forEach(d -> out.put(d.name(), d.description()));
+    out.put(dev.healthscore.features.pit.ActiveAccounts.TENURE_DAYS, dev.healthscore.features.pit.ActiveAccounts.TENURE_DESCRIPTION);
+    return out;
+  }
+
   /** Rows written: forecast rows (0 without a model), worklist rows, of them above the capacity line. */
   record Result(long forecastRows, long worklist, long aboveLine) {}
 
@@ -65,7 +74,7 @@ final class ForecastAndWorklist {
     Dataset<Row> alerts = ctx.lake().readDate(LakeTables.HEALTH_ALERTS, ctx.asOf()).select("account_id", AsOf.DATE, "alert_reason");
     Dataset<Row> worklist = Materialized.of(ctx.stamp(AccountWorklist.build(health, alerts,
         features.select("account_id", AsOf.DATE, "days_to_renewal"), previousWorklist(ctx),
-        s.highChurnProbability(), s.worklist().capacityShare())));
+        s.highChurnProbability(), s.worklist().capacityShare(), featureWords(ctx))));
     try {
       return timer.step("write account_worklist", () -> {
         ctx.lake().replaceDates(LakeTables.ACCOUNT_WORKLIST, worklist, t, LakeTables.WORKLIST_DOC);

@@ -47,9 +47,19 @@ public final class AccountWorklist {
    * @param previous the latest earlier worklist: account_id, on_list_since (empty on the first run)
    * @param highChurnProbability the high-risk threshold of {@link Attention}
    * @param capacityShare the share of active accounts the CS team can work
+   * @param featureWords what each feature means, in words (its catalogue description): the reasons and
+   *     drivers name a feature by it; a feature without words is named as it is
    */
   public static Dataset<Row> build(Dataset<Row> health, Dataset<Row> alerts, Dataset<Row> renewals, Dataset<Row> previous,
-                                   double highChurnProbability, double capacityShare) {
+                                   double highChurnProbability, double capacityShare, java.util.Map<String, String> featureWords) {
+    List<Column> entries = new java.util.ArrayList<>();
+    featureWords.forEach((k, v) -> {
+      entries.add(lit(k));
+      entries.add(lit(v));
+    });
+    Column wordMap = entries.isEmpty() ? null : org.apache.spark.sql.functions.map(entries.toArray(Column[]::new));
+    java.util.function.Function<Column, Column> named = f -> wordMap == null ? f
+        : coalesce(org.apache.spark.sql.functions.element_at(wordMap, f), f);
     String[] key = {"account_id", AsOf.DATE};
     Dataset<Row> alerted = alerts.groupBy("account_id", AsOf.DATE)
         .agg(sort_array(collect_set(col("alert_reason"))).as("__alert_reasons"));
@@ -73,10 +83,10 @@ public final class AccountWorklist {
         .withColumn("on_list_since", since)
         .withColumn("days_on_list", datediff(col(AsOf.DATE), since))
         .withColumn("churn_reasons_text", words(transform(slice(col("churn_reasons"), 1, 3),
-            r -> format_string("%s = %.2f (raises churn log-odds by %.2f)", r.getField("feature"), r.getField("value"),
+            r -> format_string("%s = %.2f (raises churn log-odds by %.2f)", named.apply(r.getField("feature")), r.getField("value"),
                 r.getField("log_odds")))))
         .withColumn("drivers_text", words(transform(slice(col("drivers"), 1, 3),
-            d -> format_string("%s = %.2f (costs %.1f of 100 health points)", d.getField("measure"), d.getField("value"),
+            d -> format_string("%s = %.2f (costs %.1f of 100 health points)", named.apply(d.getField("measure")), d.getField("value"),
                 d.getField("weighted_points_lost")))))
         .withColumn("rank", row_number().over(Window.partitionBy(AsOf.DATE)
             .orderBy(col("arr_at_stake").desc(), col("health_score").asc_nulls_last(), col("account_id"))))

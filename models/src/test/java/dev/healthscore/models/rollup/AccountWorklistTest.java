@@ -31,6 +31,10 @@ class AccountWorklistTest {
    * Ranks: b 1, a 2, e 3 (above the line), f 4, g 5.
    */
   static Dataset<Row> worklist() {
+    return worklist(java.util.Map.of());
+  }
+
+  static Dataset<Row> worklist(java.util.Map<String, String> words) {
     Dataset<Row> health = HealthRows.of(
         at("a").dims("smb", "emea", "retail", "csm1").score(40, "red").p(0.50).arr(1000.0),
         at("b").dims("smb", "emea", "retail", "csm1").score(80, "green").p(0.10).arr(10000.0),
@@ -46,7 +50,7 @@ class AccountWorklistTest {
     Dataset<Row> renewals = HealthRows.of(at("a")).withColumn("days_to_renewal", expr("45"));
     Dataset<Row> previous = TestSpark.spark().createDataFrame(List.of(RowFactory.create("a", Date.valueOf(T.minusDays(10)))),
         new org.apache.spark.sql.types.StructType().add("account_id", "string").add("on_list_since", "date"));
-    return AccountWorklist.build(health, alerts, renewals, previous, 0.30, 0.5);
+    return AccountWorklist.build(health, alerts, renewals, previous, 0.30, 0.5, words);
   }
 
   @Test
@@ -67,6 +71,12 @@ class AccountWorklistTest {
     Row a = worklist().filter("account_id = 'a'").first();
     assertEquals(List.of("open_tickets = 7.00 (raises churn log-odds by 0.42)"), a.getList(a.fieldIndex("churn_reasons_text")));
     assertEquals(List.of("nps_last = 2.00 (costs 5.0 of 100 health points)"), a.getList(a.fieldIndex("drivers_text")));
+    // named by their catalogue descriptions when given
+    Row worded = worklist(java.util.Map.of("open_tickets", "tickets open at T", "nps_last", "latest NPS answer"))
+        .filter("account_id = 'a'").first();
+    assertEquals(List.of("tickets open at T = 7.00 (raises churn log-odds by 0.42)"),
+        worded.getList(worded.fieldIndex("churn_reasons_text")));
+    assertEquals(List.of("latest NPS answer = 2.00 (costs 5.0 of 100 health points)"), worded.getList(worded.fieldIndex("drivers_text")));
     Row b = worklist().filter("account_id = 'b'").first();
     assertEquals(List.of(), b.getList(b.fieldIndex("drivers_text"))); // none: an empty list, not null
     assertEquals(AccountWorklist.OUTPUT, List.of(worklist().columns()));
