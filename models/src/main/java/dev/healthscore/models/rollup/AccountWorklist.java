@@ -59,7 +59,7 @@ public final class AccountWorklist {
     });
     Column wordMap = entries.isEmpty() ? null : org.apache.spark.sql.functions.map(entries.toArray(Column[]::new));
     java.util.function.Function<Column, Column> named = f -> wordMap == null ? f
-        : coalesce(org.apache.spark.sql.functions.element_at(wordMap, f), f);
+        : coalesce(org.apache.spark.sql.functions.try_element_at(wordMap, f), f);
     String[] key = {"account_id", AsOf.DATE};
     Dataset<Row> alerted = alerts.groupBy("account_id", AsOf.DATE)
         .agg(sort_array(collect_set(col("alert_reason"))).as("__alert_reasons"));

@@ -72,11 +72,13 @@ class AccountWorklistTest {
     assertEquals(List.of("open_tickets = 7.00 (raises churn log-odds by 0.42)"), a.getList(a.fieldIndex("churn_reasons_text")));
     assertEquals(List.of("nps_last = 2.00 (costs 5.0 of 100 health points)"), a.getList(a.fieldIndex("drivers_text")));
     // named by their catalogue descriptions when given
-    Row worded = worklist(java.util.Map.of("open_tickets", "tickets open at T", "nps_last", "latest NPS answer"))
+    Row worded = worklist(java.util.Map.of("open_tickets", "tickets open at T", "nps_last", "latest NPS answer", "arr", "ARR"))
         .filter("account_id = 'a'").first();
     assertEquals(List.of("tickets open at T = 7.00 (raises churn log-odds by 0.42)"),
         worded.getList(worded.fieldIndex("churn_reasons_text")));
     assertEquals(List.of("latest NPS answer = 2.00 (costs 5.0 of 100 health points)"), worded.getList(worded.fieldIndex("drivers_text")));
+    Row unnamed = worklist(java.util.Map.of("arr", "ARR")).filter("account_id = 'a'").first(); // no words: the name
+    assertEquals(List.of("open_tickets = 7.00 (raises churn log-odds by 0.42)"), unnamed.getList(unnamed.fieldIndex("churn_reasons_text")));
     Row b = worklist().filter("account_id = 'b'").first();
     assertEquals(List.of(), b.getList(b.fieldIndex("drivers_text"))); // none: an empty list, not null
     assertEquals(AccountWorklist.OUTPUT, List.of(worklist().columns()));
