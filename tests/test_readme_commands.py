@@ -43,11 +43,15 @@ def test_readme_demo_verbatim(record_timing):
     assert report.stat().st_size > 50_000 and "<svg" in report.read_text()
     lake = demo / "lake"
     for table in ("account_features", "account_health", "health_alerts", "health_by_segment", "account_hierarchy_health",
-                  "churn_forecast", "account_worklist", "churn_models", "model_evaluation", "model_forecast_backtest", "runs"):
+                  "churn_forecast", "account_worklist", "churn_models", "model_evaluation", "model_forecast_backtest",
+                  "scorecard_tuning", "runs"):
         assert (lake / table / "_delta_log").is_dir(), table
     runs = DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist()
     assert runs and {r["status"] for r in runs} == {"succeeded"}, [(r["command"], r["status"], r["reason"]) for r in runs]
-    assert {r["command"] for r in runs} == {"nightly", "train", "evaluate"}
+    assert {r["command"] for r in runs} == {"nightly", "train", "evaluate", "tune-scorecard"}
+    # the scorecard tuned on churn history: its before/after line and the suggestion file
+    assert re.search(r"scorecard tuned on churn history .*AUC", out), out[-3000:]
+    assert (demo / "suggested-scorecard.yaml").is_file()
     # every step was shown on the console with its time, nothing else on stderr
     assert "evaluate as of" in out and re.search(r"backtest 1 of \d+: cutoff", out)
     assert done.stderr.strip() in ("", ) or all(l.startswith("[healthscore] build") for l in done.stderr.strip().splitlines()), \

@@ -150,8 +150,13 @@ def test_two_runs_of_one_date_and_another_date_at_once_on_a_fresh_lake(spark_env
     held = next(r for r in ledger if r["status"] == "failed")
     assert held["exit_code"] == 3 and "is held by" in held["reason"]
 
-    # --wait: the second run waits for the first and then runs
+    # --wait: the second run waits for the first and then runs (started once the first holds the date;
+    # started together, either may take it first, and the one without --wait would then be refused)
     a = start(spark_env, work, "nightly", "--warehouse", "wh", "--lake", "lake-concurrent", "--as-of", DAY)
+    deadline = time.monotonic() + 600
+    while not any(r["status"] == "running" and str(r["as_of_date"]) == DAY for r in runs(lake)):
+        assert a.poll() is None and time.monotonic() < deadline, "the first run never held the date"
+        time.sleep(0.5)
     b = start(spark_env, work, "nightly", "--warehouse", "wh", "--lake", "lake-concurrent", "--as-of", DAY, "--wait", "900")
     assert [finish(p)[0] for p in (a, b)] == [0, 0]
     assert_one_succeeded_run_per_date(lake, DAY)
