@@ -115,7 +115,7 @@ public final class EvaluateJob {
             lit(100.0).minus(coalesce(col(Scorecard.HEALTH_SCORE), lit(50.0))), col(Scorecard.HEALTH_BAND),
             col("__best"), gbt != null ? col(GbtReference.SCORE) : lit(0.0),
             // renewal within the horizon: the auc_renewing metric
-            col(dev.healthscore.models.scorecard.ScorecardTuner.RENEWAL_FEATURE).cast("double").leq(cfg.horizonDays()),
+            dev.healthscore.models.scorecard.ScorecardTuner.renewsWithin(cfg.horizonDays()),
             coalesce(col("arr").cast("double"), lit(0.0)), col("segment"))
         .orderBy("account_id").collectAsList();
     int size = r.size();

@@ -183,7 +183,7 @@ public final class TuneScorecardJob {
   /** A scorecard's metrics on held-out rows; rows in account and date order, so the bootstrap is reproducible. */
   static List<TuningMetrics.Metric> metrics(Dataset<Row> rows, ScorecardConfig cfg, int horizonDays, Bootstrap bootstrap) {
     List<Row> r = Scorecard.score(rows, cfg).select(col(Scorecard.HEALTH_SCORE), col(Scorecard.HEALTH_BAND),
-            col(TrainingSet.LABEL), col(ScorecardTuner.RENEWAL_FEATURE).cast("double"))
+            col(TrainingSet.LABEL), ScorecardTuner.renewsWithin(horizonDays))
         .orderBy(col("account_id"), col(AsOf.DATE)).collectAsList();
     int n = r.size();
     double[] score = new double[n];
@@ -195,7 +195,7 @@ public final class TuneScorecardJob {
       score[i] = x.isNullAt(0) ? Double.NaN : x.getDouble(0);
       band[i] = x.isNullAt(1) ? null : x.getString(1);
       churned[i] = x.getDouble(2) == 1.0;
-      renewing[i] = !x.isNullAt(3) && x.getDouble(3) <= horizonDays;
+      renewing[i] = !x.isNullAt(3) && x.getBoolean(3);
     }
     return TuningMetrics.of(score, band, churned, renewing, bootstrap);
   }

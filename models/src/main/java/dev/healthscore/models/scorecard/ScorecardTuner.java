@@ -54,6 +54,11 @@ public final class ScorecardTuner {
   public static final String RENEWAL_MEASURE = "renewal_proximity";
   public static final String RENEWAL_FEATURE = "days_to_renewal";
 
+  /** Whether the account renews within the horizon (null: no running contract): the rows {@code auc_renewing} is taken on. */
+  public static org.apache.spark.sql.Column renewsWithin(int horizonDays) {
+    return col(RENEWAL_FEATURE).cast("double").leq(horizonDays);
+  }
+
   private ScorecardTuner() {}
 
   /** Coefficients on churn log-odds per point, in the order of {@code measures}; intercept; the points imputed for a missing value. */
