@@ -61,13 +61,27 @@ public final class Lake {
     return root + "/" + table;
   }
 
+  /**
+   * Whether the table has a committed version. A {@code _delta_log/} alone is not enough: a writer creating the
+   * table makes the directory before its first commit lands, and Delta reports such a table as not existing.
+   */
   public boolean exists(String table) {
     Path log = new Path(path(table), "_delta_log");
     try {
-      return log.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(log);
+      return hasCommit(log.getFileSystem(spark.sparkContext().hadoopConfiguration()), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("\\d{20}\\.(json|checkpoint\\..*)");
+
+  private static boolean hasCommit(FileSystem fs, Path log) throws IOException {
+    if (!fs.exists(log)) return false;
+    for (FileStatus f : fs.listStatus(log)) {
+      if (COMMIT_FILE.matcher(f.getPath().getName()).matches()) return true;
+    }
+    return false;
   }
 
   public boolean rootExists() {
@@ -91,7 +105,7 @@ public final class Lake {
       List<String> names = new ArrayList<>();
       for (FileStatus s : fs.listStatus(rootPath)) {
         String name = s.getPath().getName();
-        if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".") && fs.exists(new Path(s.getPath(), "_delta_log"))) {
+        if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".") && hasCommit(fs, new Path(s.getPath(), "_delta_log"))) {
           names.add(name);
         }
       }
@@ -178,6 +192,16 @@ public final class Lake {
       committed.add(table);
     }
     FaultInjection.after(table);
+  }
+
+  /**
+   * Creates an empty bookkeeping table with the doc's comments and the given Delta table properties. A DataFrame
+   * write, not SQL {@code CREATE TABLE}: over a {@code _delta_log/} left without a commit (a creator killed or still
+   * at work) SQL refuses ("already exists") while Delta's writer creates the table. Fails if a version is committed.
+   */
+  public void createEmpty(String table, TableDoc doc, org.apache.spark.sql.types.StructType schema, Map<String, String> properties) {
+    bookkeeping(table, doc, () -> withComments(spark.createDataFrame(List.<Row>of(), schema), doc).write().format("delta")
+        .mode("errorifexists").options(properties).save(path(table)));
   }
 
   /** A commit of a bookkeeping table (the run ledger): retried like {@link #commit}, not counted as published data. */

@@ -105,9 +105,8 @@ public final class RunLedger {
   void ensureTable() {
     if (!lake().exists(LakeTables.RUNS)) {
       try {
-        lake().bookkeeping(LakeTables.RUNS, DOC, () -> lake().spark().sql("CREATE TABLE IF NOT EXISTS delta.`"
-            + lake().path(LakeTables.RUNS) + "` (" + ddl() + ") USING delta TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
-      } catch (Exception e) { // another run created it first (its comment makes our CREATE's properties differ)
+        lake().createEmpty(LakeTables.RUNS, DOC, SCHEMA, Map.of("delta.isolationLevel", "Serializable"));
+      } catch (Exception e) { // another run created it first
         if (!lake().exists(LakeTables.RUNS)) throw e;
       }
       return;
@@ -132,15 +131,6 @@ public final class RunLedger {
       if (!have.contains(f.name())) missing.add("`" + f.name() + "` " + f.dataType().sql());
     }
     return missing;
-  }
-
-  private static String ddl() {
-    List<String> cols = new ArrayList<>();
-    for (StructField f : SCHEMA.fields()) {
-      String comment = DOC.columns().get(f.name());
-      cols.add("`" + f.name() + "` " + f.dataType().sql() + (comment == null ? "" : " COMMENT '" + comment.replace("'", "\\'") + "'"));
-    }
-    return String.join(", ", cols);
   }
 
   /**

@@ -1,0 +1,45 @@
+package dev.healthscore.jobs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.healthscore.jobs.lake.Lake;
+import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run that starts while another is creating the ledger on a fresh lake sees {@code runs/_delta_log/} before the
+ * first commit lands. That half-made table must count as absent, not as a table to read (Delta: "doesn't exist").
+ */
+class RunLedgerCreationTest {
+  @TempDir Path dir;
+
+  @Test
+  void aLogDirectoryWithoutACommitIsNotATableAndTheLedgerIsCreatedOverIt() throws Exception {
+    Lake lake = new Lake(TestSpark.spark(), dir.toString());
+    Path log = Files.createDirectories(dir.resolve(LakeTables.RUNS).resolve("_delta_log"));
+    Files.writeString(log.resolve(".00000000000000000000.json.3f2a.tmp"), "{}"); // a writer's temp file, not a commit
+    assertFalse(lake.exists(LakeTables.RUNS));
+    assertEquals(List.of(), lake.tables());
+
+    new RunLedger(lake).ensureTable();
+
+    assertTrue(lake.exists(LakeTables.RUNS));
+    assertEquals(List.of(LakeTables.RUNS), lake.tables());
+    assertEquals(List.of(RunLedger.SCHEMA.fieldNames()), List.of(lake.read(LakeTables.RUNS).schema().fieldNames()));
+    assertEquals(0, lake.read(LakeTables.RUNS).count());
+    assertEquals(RunLedger.DOC.columns().get("status"), lake.read(LakeTables.RUNS).schema().apply("status").getComment().get());
+    Row detail = TestSpark.spark().sql("DESCRIBE DETAIL delta.`" + lake.path(LakeTables.RUNS) + "`").first();
+    assertEquals("Serializable", detail.<String, String>getJavaMap(detail.fieldIndex("properties")).get("delta.isolationLevel"));
+    assertEquals(RunLedger.DOC.table(), detail.getAs("description"));
+    new RunLedger(lake).ensureTable(); // a second run finds it made: no error, nothing changed
+    assertEquals(0, lake.read(LakeTables.RUNS).count());
+  }
+}
