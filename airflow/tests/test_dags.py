@@ -149,15 +149,46 @@ def test_nightly_retries_back_off_exponentially(nightly_run):
 GATE_DATE = dt.date(2024, 6, 15)  # a date of its own: nothing is published for it before or after
 
 
-def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_run, tmp_path):
+class MailInbox:
+    """aiosmtpd handler: keeps every message a real SMTP session delivers."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import email
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_run, tmp_path, monkeypatch):
     # A config whose quality section allows almost no quarantine: `nightly` runs its gate on its
     # staged results, finds the 2 bad invoices over the limit and publishes nothing (exit 4).
+    # The alert also goes out by mail, through the SMTP provider to a real SMTP server (aiosmtpd).
+    from aiosmtpd.controller import Controller
+    inbox = MailInbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    monkeypatch.setenv("AIRFLOW_VAR_HEALTHSCORE_ALERT_EMAIL", "cs-data@example.com")
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps({
+        "conn_type": "smtp", "host": "127.0.0.1", "port": smtp.port,
+        "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "healthscore@example.com", "retry_limit": 1}}))
     config = tmp_path / "strict.yaml"
     config.write_text("quality:\n  max_quarantine_share: 0.00001\n  max_account_drop: 0.2\n  max_input_drop: 0.5\n")
     alerts_before = len(read_alerts())
     dag = dagbag().get_dag("healthscore_nightly")
     day = dt.datetime(GATE_DATE.year, GATE_DATE.month, GATE_DATE.day, tzinfo=dt.timezone.utc)
-    run = dag.test(logical_date=day, run_conf={"config": str(config)})
+    try:
+        run = dag.test(logical_date=day, run_conf={"config": str(config)})
+    finally:
+        smtp.stop()
     assert run.state == "failed", run.state
     (ti,) = run.get_task_instances()
     assert (ti.task_id, ti.state, ti.try_number) == ("nightly", "failed", 1)  # at once: not up_for_retry, though retries=2
@@ -166,6 +197,12 @@ def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_
     (alert,) = [a["message"] for a in read_alerts()[alerts_before:] if "healthscore_nightly.nightly failed" in a["message"]]
     assert ("healthscore nightly exited 4 (the quality gate failed: nothing was published): healthscore nightly: "
             f"quality gate failed for {GATE_DATE}, nothing published: FAIL quarantine: 2 of") in alert, alert
+    # the same line by mail: one message to the address in Variable healthscore_alert_email
+    (rcpt, mail), = inbox.messages
+    assert rcpt == ["cs-data@example.com"] and mail["From"] == "healthscore@example.com", (rcpt, mail["From"])
+    assert mail["Subject"].startswith("[healthscore] healthscore_nightly.nightly failed"), mail["Subject"]
+    body = next(p.get_payload(decode=True).decode() for p in mail.walk() if p.get_content_type() == "text/html")
+    assert "the quality gate failed: nothing was published" in body, body
     # nothing published for the date: no account_health rows, the ledger says failed with code 4
     lake = nightly_run["lake"]
     health = DeltaTable(str(lake / "account_health")).to_pyarrow_table().to_pylist()

@@ -70,22 +70,35 @@ public final class EvaluateJob {
     EvaluationTables tables = new EvaluationTables(ctx);
     List<CutoffSummary> summaries = new ArrayList<>();
     List<ForecastBacktest.Check> forecastChecks = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     for (int i = 0; i < cutoffs.size(); i++) {
       LocalDate c = cutoffs.get(i);
       boolean gbt = eval.referenceGbt().equals("all") || (eval.referenceGbt().equals("latest") && c.equals(cutoffs.get(cutoffs.size() - 1)));
-      CutoffEvaluation.Result r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt, forecast, checks -> {
-        tables.addForecast(c, checks);
-        forecastChecks.addAll(checks);
-      }));
+      CutoffEvaluation.Result r;
+      try {
+        r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt, forecast, checks -> {
+          tables.addForecast(c, checks);
+          forecastChecks.addAll(checks);
+        }));
+      } catch (ChurnTrainer.TooLittleHistory e) { // a young warehouse: its early cutoffs have no churn history yet
+        StepTimer.log("%s: cutoff %s skipped, no model can be trained as of it: %s", ctx.command(), c, e.getMessage());
+        skipped.add(c + " (" + e.getMessage() + ")");
+        continue;
+      }
       tables.add(r);
       summaries.add(summary(c, r));
+    }
+    if (summaries.isEmpty()) {
+      throw new IllegalArgumentException("no cutoff could be backtested: " + String.join("; ", skipped));
     }
     run.checkStillHeld();
     Quarantine.publish(ctx, warehouse, counts);
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest",
         () -> tables.write(cutoffs));
     print(ctx, summaries);
-    printForecast(ctx, forecastChecks, cutoffs);
+    printForecast(ctx, forecastChecks, summaries.stream().map(CutoffSummary::cutoff).toList());
+    if (!skipped.isEmpty()) StepTimer.log("%s: %d of %d cutoffs skipped (too little history): %s", ctx.command(),
+        skipped.size(), cutoffs.size(), String.join("; ", skipped));
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);

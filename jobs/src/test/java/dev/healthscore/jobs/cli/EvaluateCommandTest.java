@@ -118,4 +118,23 @@ class EvaluateCommandTest {
     assertTrue(page.contains(String.format("%.3f", value)), "headline AUC in the report");
     assertTrue(page.contains("data-chart=\"roc\""));
   }
+
+  @Test
+  void aWarehouseTooYoungForEveryCutoffFailsWithOneLineAndWritesNoEvaluation() throws Exception {
+    // as of 2024-06-30 the one cutoff is 2024-03-31; the world begins 2024-01-01, so the snapshots
+    // before the held-out ones have no churner yet: no model can be trained as of that cutoff
+    String config = TestWorlds.config("");
+    Files.writeString(Path.of(config), Files.readString(Path.of(config)) + "evaluation:\n  cutoffs: 1\n");
+    String lake = TestSpark.tempDir("lake").toString();
+    CliTestSupport.Outcome o = CliTestSupport.run("evaluate", "--warehouse", TestWorlds.small(), "--lake", lake,
+        "--as-of", "2024-06-30", "--config", config);
+    assertEquals(2, o.exitCode(), o.stderr());
+    assertEquals("healthscore evaluate: cannot evaluate as of 2024-06-30: no cutoff could be backtested: "
+        + "2024-03-31 (the training snapshots before the held-out ones have no churners (the held-out snapshots have 4): "
+        + "more history or a longer lookback is needed)", o.stderr());
+    assertTrue(Files.notExists(Path.of(lake, "model_evaluation")));
+    Row run = table(lake, "runs").first();
+    assertEquals("failed", run.getAs("status"));
+    assertEquals(2, (int) run.<Integer>getAs("exit_code"));
+  }
 }

@@ -42,4 +42,28 @@ class RunLedgerCreationTest {
     new RunLedger(lake).ensureTable(); // a second run finds it made: no error, nothing changed
     assertEquals(0, lake.read(LakeTables.RUNS).count());
   }
+
+  @Test
+  void twoRunsCreatingTheLedgerAtOnceBothGoOn() throws Exception {
+    for (int attempt = 0; attempt < 4; attempt++) {
+      Lake lake = new Lake(TestSpark.spark(), dir.resolve("race-" + attempt).toString());
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> both = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          both.add(pool.submit(() -> {
+            start.await();
+            new RunLedger(lake).ensureTable();
+            return null;
+          }));
+        }
+        start.countDown();
+        for (var f : both) f.get(); // neither throws
+      } finally {
+        pool.shutdownNow();
+      }
+      assertEquals(List.of(RunLedger.SCHEMA.fieldNames()), List.of(lake.read(LakeTables.RUNS).schema().fieldNames()));
+    }
+  }
 }

@@ -89,27 +89,37 @@ public final class ChurnTrainer {
   public record Result(ChurnModel model, Validation validation, long rows, long churners, List<String> droppedInputs,
                        Map<String, String> hyperParams, Dataset<Row> validationRows) {}
 
+  /** The snapshots cannot fit a model: no churners (or only churners) in the rows or in a split. */
+  public static final class TooLittleHistory extends IllegalArgumentException {
+    TooLittleHistory(String message) {
+      super(message);
+    }
+  }
+
   public static Result train(Dataset<Row> labelled, ChurnModelConfig cfg, String version) {
     Dataset<Row> rows = materialize(labelled);
     TrainingSet.Split split = TrainingSet.split(TrainingSet.datesOf(rows), cfg);
     List<LocalDate> validationDates = split.validation();
     List<LocalDate> trainDates = split.train();
 
-    Inputs inputs = Inputs.of(rows, cfg);
     Counts all = Counts.of(rows);
     if (all.churners == 0 || all.churners == all.rows) {
-      throw new IllegalArgumentException("training rows have " + all.churners + " churners among " + all.rows
+      throw new TooLittleHistory("training rows have " + all.churners + " churners among " + all.rows
           + ": need both churners and non-churners");
     }
 
     // 1-2. grid on the out-of-time fold
     Dataset<Row> foldTrain = TrainingSet.onDates(rows, trainDates);
+    // judged on the training fold: the first fit (median imputation) sees only it
+    Inputs inputs = Inputs.of(foldTrain, rows, cfg);
     Dataset<Row> foldValid = TrainingSet.onDates(rows, validationDates).persist(StorageLevel.MEMORY_AND_DISK());
     Counts fold = Counts.of(foldTrain);
     Counts valid = Counts.of(foldValid);
     if (fold.churners == 0 || valid.churners == 0) {
-      throw new IllegalArgumentException("the validation split has no churners (training fold " + fold.churners
-          + ", validation " + valid.churners + "): more history or a longer lookback is needed");
+      throw new TooLittleHistory((fold.churners == 0
+          ? "the training snapshots before the held-out ones have no churners (the held-out snapshots have " + valid.churners + ")"
+          : "the held-out snapshots have no churners (the training snapshots have " + fold.churners + ")")
+          + ": more history or a longer lookback is needed");
     }
     PipelineModel prep = new Pipeline().setStages(ChurnPipeline.preprocessing(cfg, inputs.numeric, inputs.indicators,
         inputs.levels).toArray(PipelineStage[]::new)).fit(foldTrain);
@@ -247,12 +257,13 @@ public final class ChurnTrainer {
 
   /**
    * The inputs that can be fitted: configured numeric inputs with at least one value in the
-   * training rows (an input that is always missing, e.g. NPS without an nps_responses table,
-   * is dropped and reported), and the category levels seen, most frequent first.
+   * training fold (an input that is always missing, e.g. NPS without an nps_responses table, or
+   * one with values only in the held-out snapshots of a young warehouse, is dropped and
+   * reported), and the category levels seen in all rows, most frequent first.
    */
   record Inputs(List<String> numeric, List<String> indicators, Map<String, List<String>> levels, List<String> dropped) {
-    static Inputs of(Dataset<Row> rows, ChurnModelConfig cfg) {
-      Dataset<Row> withDerived = rows;
+    static Inputs of(Dataset<Row> foldTrain, Dataset<Row> rows, ChurnModelConfig cfg) {
+      Dataset<Row> withDerived = foldTrain;
       for (Map.Entry<String, String> d : cfg.derived().entrySet()) {
         withDerived = withDerived.withColumn(d.getKey(), org.apache.spark.sql.functions.expr(d.getValue()).cast("double"));
       }
@@ -269,7 +280,7 @@ public final class ChurnTrainer {
             .orderBy(desc("count"), col("level")).collectAsList().stream().map(r -> r.getString(0)).toList();
         if (ls.size() > 1) levels.put(c, ls);
       }
-      if (!dropped.isEmpty()) StepTimer.log("  inputs without any value in the training rows, left out: %s", dropped);
+      if (!dropped.isEmpty()) StepTimer.log("  inputs without any value in the training fold, left out: %s", dropped);
       return new Inputs(kept, indicators, levels, dropped);
     }
   }

@@ -46,7 +46,7 @@ public final class GbtReference {
   public static GbtReference fit(Dataset<Row> labelled, ChurnModelConfig cfg, List<LocalDate> validationDates,
                                  List<LocalDate> trainDates) {
     Dataset<Row> rows = ChurnTrainer.materialize(labelled);
-    ChurnTrainer.Inputs inputs = ChurnTrainer.Inputs.of(rows, cfg);
+    ChurnTrainer.Inputs inputs = ChurnTrainer.Inputs.of(TrainingSet.onDates(rows, trainDates), rows, cfg);
     // the fold and the held-out snapshots in one frame: GBT stops adding trees when the
     // held-out loss stops improving, so the number of trees is tuned too
     Object[] valid = validationDates.stream().map(java.sql.Date::valueOf).toArray();

@@ -174,6 +174,26 @@ class ChurnTrainerTest {
   }
 
   @Test
+  void inputWithValuesOnlyInTheHeldOutSnapshotsIsLeftOut() {
+    // a young warehouse: x4 has values on the 3 validation snapshots only; median imputation
+    // fitted on the training fold would have nothing to take a median of
+    List<java.sql.Date> dates = rows.select("as_of_date").distinct().orderBy("as_of_date").collectAsList().stream()
+        .map(r -> r.getDate(0)).toList();
+    java.sql.Date firstHeldOut = dates.get(dates.size() - 3);
+    Dataset<Row> lateX4 = rows.withColumn("x4", org.apache.spark.sql.functions.when(
+        org.apache.spark.sql.functions.col("as_of_date").geq(firstHeldOut), org.apache.spark.sql.functions.col("x1")));
+    String cfg = """
+          features: [x1, x4]
+          class_weights: none
+          reg_params: [0.0]
+          elastic_net_params: [0.0]
+        """;
+    ChurnTrainer.Result result = ChurnTrainer.train(lateX4, ChurnFixtures.config(cfg), "t6b");
+    assertEquals(List.of("x4"), result.droppedInputs());
+    assertEquals(List.of("x1"), result.model().inputs());
+  }
+
+  @Test
   void saveLoadRoundTripScoresIdentically() {
     ChurnTrainer.Result result = ChurnTrainer.train(rows, ChurnFixtures.config(PLAIN), "t7");
     String path = TestSpark.tempDir("model").resolve("m").toString();
