@@ -230,6 +230,53 @@ def test_openlineage_events_name_the_tables_read_and_written(nightly_run, airflo
     assert ("file", str(lake / "runs")) in outputs
 
 
+WEEKLY_WORLD = {"accounts": "150", "months": "24", "seed": "7"}  # the demo's world: enough churn history to backtest
+WEEKLY_T = "2025-12-31"  # its last day
+
+
+def test_weekly_run_trains_evaluates_reports_and_renders_both_notebooks(deployment, spark_env, tmp_path_factory,
+                                                                        record_timing):
+    # The whole weekly DAG for real, no task marked success: train -> evaluate -> report -> the
+    # two notebooks, each Spark task a spark-submit of the jar, on a world of its own (params
+    # name its warehouse, lake and T); a nightly run of T first, as in production.
+    import subprocess
+    import time
+    from dag_support import ROOT
+    world = tmp_path_factory.mktemp("weekly_world")
+    warehouse, lake, reports = world / "wh", world / "lake", world / "reports"
+    args = [str(ROOT / "bin" / "healthscore"), "generate", "--out", str(warehouse)]
+    for k, v in WEEKLY_WORLD.items():
+        args += [f"--{k}", v]
+    subprocess.run(args, check=True, timeout=900, env=spark_env, cwd=world, stdout=subprocess.DEVNULL)
+    config = world / "weekly.yaml"  # two cutoffs, no GBT yardstick: the DAG's wiring is under test, not the backtest
+    config.write_text("evaluation:\n  cutoffs: 2\n  reference_gbt: none\n  bootstrap_resamples: 50\n")
+    conf = {"warehouse": str(warehouse), "lake": str(lake), "as_of": WEEKLY_T, "config": str(config), "reports": str(reports)}
+    day = dt.datetime(2026, 1, 4, tzinfo=dt.timezone.utc)
+    started = time.monotonic()
+    nightly = dagbag().get_dag("healthscore_nightly").test(logical_date=day, run_conf=conf)
+    assert nightly.state == "success", {ti.task_id: ti.state for ti in nightly.get_task_instances()}
+    weekly = dagbag().get_dag("healthscore_weekly_train").test(logical_date=day, run_conf=conf)
+    record_timing(f"weekly DAG for real {WEEKLY_WORLD} (nightly, train, evaluate, report, 2 notebooks)", time.monotonic() - started)
+    states = {ti.task_id: ti.state for ti in weekly.get_task_instances()}
+    assert states == {t: "success" for t in ("train", "evaluate", "report", "notebook_health_overview",
+                                             "notebook_churn_model_review")}, states
+    assert weekly.state == "success"
+    # the ledger: one succeeded run of each Spark command, all as of T, in the DAG's order
+    runs = sorted(DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist(), key=lambda r: r["started_at"])
+    assert [(r["command"], r["status"], str(r["as_of_date"])) for r in runs] == [
+        (c, "succeeded", WEEKLY_T) for c in ("nightly", "train", "evaluate")], runs
+    models = DeltaTable(str(lake / "churn_models")).to_pyarrow_table().to_pylist()
+    assert [m["status"] for m in models] == ["champion"], models  # the first model of a lake is promoted
+    cutoffs = {str(r["cutoff_date"]) for r in DeltaTable(str(lake / "model_evaluation")).to_pyarrow_table().to_pylist()}
+    assert cutoffs == {"2025-08-31", "2025-09-30"}, cutoffs  # the latest at T - 90 days, and the month before
+    report = (reports / f"accuracy-report-{WEEKLY_T}.html").read_text()
+    assert "data-chart=\"roc\"" in report and "2025-09-30" in report
+    for notebook in ("health_overview", "churn_model_review"):
+        text = (reports / f"{notebook}-{WEEKLY_T}.html").read_text()
+        assert "<html" in text and "Traceback" not in text, notebook
+    assert "2025-09-30" in (reports / f"churn_model_review-{WEEKLY_T}.html").read_text()  # the evaluated cutoff
+
+
 def test_weekly_notebook_task_renders_html_to_the_reports_folder(nightly_run, tmp_path):
     # The weekly DAG's notebook task for real (papermill + nbconvert) on the lake the nightly
     # run wrote; train, evaluate, report and the model-review notebook (which need a trained and
