@@ -63,11 +63,11 @@ public final class DriftStatistics {
   /**
    * Commons Math's two-sample test: for n·m below 10,000 the exact p-value of P(D > d) (ties
    * broken by a seeded jitter), above it the asymptotic Kolmogorov distribution.
-   * Null when either sample is empty.
+   * Null when either sample has fewer than two values (Commons Math's minimum).
    */
   @SuppressWarnings("deprecation") // the seeded constructor: without it the tie jitter is random
   public static Ks ks(double[] x, double[] y) {
-    if (x.length == 0 || y.length == 0) return null;
+    if (x.length < 2 || y.length < 2) return null;
     KolmogorovSmirnovTest test = new KolmogorovSmirnovTest(new Well19937c(KS_TIE_SEED));
     double[] xs = Arrays.copyOf(x, x.length);
     double[] ys = Arrays.copyOf(y, y.length);
