@@ -136,15 +136,15 @@ final class DriftMonitoring {
     summary(rows).forEach(line -> StepTimer.log("%s: %s", ctx.command(), line));
   }
 
-  /** The summary lines: counts per status, then every feature and table in alert with its statistics. */
+  /** The summary lines: counts per status (a KS p-value row is counted with its D, not again), then every feature and table in alert. */
   static List<String> summary(List<FeatureDrift.Row> rows) {
-    long alerts = rows.stream().filter(FeatureDrift.Row::alert).count();
-    long warnings = rows.stream().filter(r -> DriftStatistics.WARN.equals(r.status())).count();
+    long alerts = rows.stream().filter(FeatureDrift.Row::namedAlert).count();
+    long warnings = rows.stream().filter(r -> DriftStatistics.WARN.equals(r.status()) && !FeatureDrift.KS_P_VALUE.equals(r.statistic())).count();
     List<String> out = new ArrayList<>();
     out.add(String.format("drift: %d statistics in feature_drift, %d alert, %d warn", rows.size(), alerts, warnings));
     Map<String, List<String>> inAlert = new TreeMap<>();
     for (FeatureDrift.Row r : rows) {
-      if (!r.alert()) continue;
+      if (!r.namedAlert()) continue;
       String what = FeatureDrift.ROW_COUNT.equals(r.statistic())
           ? String.format("%.0f rows, alert below %s (trailing runs)", r.value(), r.threshold() == null ? "any" : String.format("%.0f", r.threshold()))
           : String.format("%s %.3f vs %s (limit %s)", r.statistic(), r.value(), r.reference(), r.threshold());

@@ -106,7 +106,7 @@ public final class QualityGate {
    * and are only named otherwise.
    */
   public static String driftCheck(List<FeatureDrift.Row> inputDrift, boolean blockOnAlert) {
-    List<String> alerts = inputDrift.stream().filter(FeatureDrift.Row::alert)
+    List<String> alerts = inputDrift.stream().filter(FeatureDrift.Row::namedAlert)
         .map(r -> r.feature() + " " + r.statistic() + " vs " + r.reference()).distinct().toList();
     if (alerts.isEmpty()) return "PASS drift: no alerts on the model inputs or the input volume";
     String named = alerts.size() + " drift alert" + (alerts.size() > 1 ? "s: " : ": ") + String.join(", ", alerts);

@@ -90,6 +90,7 @@ class QualityGateTest {
     List<dev.healthscore.models.drift.FeatureDrift.Row> drift = List.of(
         new dev.healthscore.models.drift.FeatureDrift.Row("logins_30d", "training", "psi", 1.83, 0.25, "alert"),
         new dev.healthscore.models.drift.FeatureDrift.Row("logins_30d", "previous_run", "ks_statistic", 0.67, 0.2, "alert"),
+        new dev.healthscore.models.drift.FeatureDrift.Row("logins_30d", "previous_run", "ks_p_value", 1e-9, 0.01, "alert"), // named with its D
         new dev.healthscore.models.drift.FeatureDrift.Row("seats", "training", "psi", 0.0, 0.1, "ok"),
         new dev.healthscore.models.drift.FeatureDrift.Row("usage_events", "trailing_runs", "row_count", 0.0, 52.5, "alert"));
     QualityGate.Verdict clean = QualityGate.check(LIMITS, now(95, 1000, 5), Optional.of(previousRun(100, 1100)));

@@ -31,6 +31,11 @@ public final class FeatureDrift {
     public boolean alert() {
       return DriftStatistics.ALERT.equals(status);
     }
+
+    /** An alert worth naming: a p-value row only repeats the status of its D. */
+    public boolean namedAlert() {
+      return alert() && !KS_P_VALUE.equals(statistic);
+    }
   }
 
   /** PSI on the training bins and the change in missing share, per feature profiled both at training and tonight. */

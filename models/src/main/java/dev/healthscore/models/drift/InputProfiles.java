@@ -31,10 +31,21 @@ public final class InputProfiles {
   /** percentile_approx accuracy: relative rank error 1 / 10,000. */
   static final int ACCURACY = 10_000;
 
-  /** The rows with the model's derived inputs added (SQL over the features, as the model pipeline computes them). */
+  /**
+   * The rows with the model's derived inputs added (SQL over the features, as the model
+   * pipeline computes them). A derived input whose SQL names a column these rows lack (an
+   * earlier date's account_features, written before a feature existed) is left out, so it is
+   * not compared.
+   */
   public static Dataset<Row> withDerived(Dataset<Row> rows, Map<String, String> derived) {
     Dataset<Row> out = rows;
-    for (Map.Entry<String, String> d : derived.entrySet()) out = out.withColumn(d.getKey(), expr(d.getValue()).cast("double"));
+    for (Map.Entry<String, String> d : derived.entrySet()) {
+      try {
+        out = out.withColumn(d.getKey(), expr(d.getValue()).cast("double"));
+      } catch (Exception e) { // Scala throws the checked AnalysisException undeclared
+        if (!(e instanceof org.apache.spark.sql.AnalysisException)) throw e;
+      }
+    }
     return out;
   }
 
