@@ -59,6 +59,14 @@ class InjectedShiftTest {
     assertEquals("ok", find(same, "seats", "ks_statistic").status());
   }
 
+  @Test
+  void derivedInputsAreAdded_andOneTheRowsCannotComputeIsLeftOut() {
+    Dataset<Row> rows = InputProfiles.withDerived(rows(1), java.util.Map.of("usage_per_seat", "usage / nullif(seats, 0)",
+        "needs_nps", "nps_last + 1"));
+    assertEquals(List.of("account_id", "usage", "seats", "usage_per_seat"), List.of(rows.columns()));
+    assertEquals(13.0 / 3, rows.filter("account_id = 'a13'").first().<Double>getAs("usage_per_seat"), 1e-12); // 13 / (13 mod 10)
+  }
+
   private static double[] tonightValues(Dataset<Row> rows, String column) {
     return rows.select(column).collectAsList().stream().mapToDouble(r -> r.getDouble(0)).toArray();
   }
