@@ -83,6 +83,29 @@ class DriftMonitoringTest {
     assertEquals(List.of(3.0, 3.5, "alert"), List.of(alert.getAs("value"), alert.getAs("threshold"), alert.getAs("status")));
   }
 
+  /**
+   * A generated world whose usage events last three times longer from 2024-05-01 on
+   * (generate --shift-minutes-from): the nightly of 05-31 against that of 04-30 has the usage
+   * minutes in alert, and an input the shift does not touch ok.
+   */
+  @Test
+  void anInjectedShiftInTheSampleWorldIsAnAlertForThatFeatureOnly() {
+    String wh = TestSpark.tempDir("shifted").resolve("wh").toString();
+    dev.healthscore.jobs.generate.SampleWorld.generate(TestSpark.spark(), new dev.healthscore.jobs.generate.GeneratorOptions(wh, 80, 6,
+        7L, java.time.LocalDate.of(2024, 1, 1), false, new dev.healthscore.jobs.generate.GeneratorOptions.MinutesShift(
+            java.time.LocalDate.of(2024, 5, 1), 3)));
+    String lake = TestSpark.tempDir("lake").toString();
+    for (String day : List.of("2024-04-30", "2024-05-31")) {
+      assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", day).exitCode());
+    }
+    Dataset<Row> ks = drift(lake, "2024-05-31").filter("statistic = 'ks_statistic'");
+    Row minutes = ks.filter("feature = 'session_minutes_30d'").first();
+    Row seats = ks.filter("feature = 'seats'").first();
+    assertEquals("alert", minutes.getAs("status"), minutes.toString());
+    assertEquals("ok", seats.getAs("status"), seats.toString());
+    ks.orderBy(org.apache.spark.sql.functions.desc("value")).show(10, false); // the log shows the values
+  }
+
   private static Set<String> refs(Dataset<Row> rows) {
     return rows.select("reference").distinct().collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toSet());
   }
