@@ -21,6 +21,10 @@ public class GenerateCommand extends SparkCommand {
   @Option(names = "--start", paramLabel = "YYYY-MM-DD", description = "first day of the world (default 2024-01-01)") LocalDate start;
   @Option(names = "--planted-event-type", description = "Plant a churn signal that only the event mix shows: a hidden trait "
       + "raises churn at renewal and lowers the share of 'exports' events (docs/sample-world.md).") boolean planted;
+  @Option(names = "--shift-minutes-from", paramLabel = "YYYY-MM-DD", description = "Inject drift: usage events from this day on "
+      + "last --shift-factor times longer (docs/sample-world.md#injected-drift).") LocalDate shiftMinutesFrom;
+  @Option(names = "--shift-factor", defaultValue = "3", description = "factor of --shift-minutes-from (default ${DEFAULT-VALUE})")
+  double shiftFactor;
   private GeneratorOptions options;
 
   @Override
@@ -31,7 +35,8 @@ public class GenerateCommand extends SparkCommand {
   @Override
   protected void prepare() {
     try {
-      options = new GeneratorOptions(out, accounts, months, seed, start != null ? start : GeneratorOptions.DEFAULT_START, planted);
+      GeneratorOptions.MinutesShift shift = shiftMinutesFrom == null ? null : new GeneratorOptions.MinutesShift(shiftMinutesFrom, shiftFactor);
+      options = new GeneratorOptions(out, accounts, months, seed, start != null ? start : GeneratorOptions.DEFAULT_START, planted, shift);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -17,8 +17,19 @@ import java.util.Objects;
  * @param plantedEventType whether a hidden trait that raises churn at renewal also lowers the
  *     share of one event type ({@code exports}) in an account's usage, and nothing else the
  *     generic features see (docs/sample-world.md#planted-event-type)
+ * @param minutesShift null, or an injected drift: every usage event from a date on lasts a
+ *     factor longer (docs/sample-world.md#injected-drift)
  */
-public record GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType) {
+public record GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType,
+                               MinutesShift minutesShift) {
+  /** Usage events on or after {@code from} (UTC) have their duration_sec multiplied by {@code factor}. */
+  public record MinutesShift(LocalDate from, double factor) {
+    public MinutesShift {
+      Objects.requireNonNull(from, "from");
+      if (!(factor > 0)) throw new IllegalArgumentException("the shift factor must be > 0, was " + factor);
+    }
+  }
+
   /** Suggested start for callers without an opinion. */
   public static final LocalDate DEFAULT_START = LocalDate.of(2024, 1, 1);
 
@@ -32,6 +43,10 @@ public record GeneratorOptions(String out, int accounts, int months, long seed, 
 
   public GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start) {
     this(out, accounts, months, seed, start, false);
+  }
+
+  public GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType) {
+    this(out, accounts, months, seed, start, plantedEventType, null);
   }
 
   /** The first day after the world: {@code start + months}. */

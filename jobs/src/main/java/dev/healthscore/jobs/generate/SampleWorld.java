@@ -70,7 +70,7 @@ public final class SampleWorld {
       tables.put("accounts", l::accounts);
       tables.put("contracts", l::contracts);
       tables.put("churn_events", l::churn);
-      tables.put("usage_events", () -> model.usageEvents(l.state(), usageFiles));
+      tables.put("usage_events", () -> shifted(model.usageEvents(l.state(), usageFiles), o.minutesShift()));
       tables.put("support_tickets", () -> model.supportTickets(l.state()));
       tables.put("invoices", () -> model.invoices(l.contracts(), l.health()));
       tables.put("engagements", () -> model.engagements(l.state()));
@@ -87,6 +87,18 @@ public final class SampleWorld {
     }
     timer.summaryLines().forEach(line -> StepTimer.log("%s", line));
     return new GenerateResult(Collections.unmodifiableMap(rows), o.start(), o.end(), Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /**
+   * An injected drift for testing drift monitoring: events from the shift's date on last its
+   * factor longer. Nothing else changes (the hidden health and churn do not know about it).
+   */
+  static Dataset<Row> shifted(Dataset<Row> usage, GeneratorOptions.MinutesShift shift) {
+    if (shift == null) return usage;
+    org.apache.spark.sql.Column from = org.apache.spark.sql.functions.lit(java.sql.Timestamp.valueOf(shift.from().atStartOfDay()));
+    org.apache.spark.sql.Column duration = org.apache.spark.sql.functions.col("duration_sec");
+    return usage.withColumn("duration_sec", org.apache.spark.sql.functions.when(
+        org.apache.spark.sql.functions.col("event_time").geq(from), duration.multiply(shift.factor())).otherwise(duration));
   }
 
   /** The materialized hidden layers every table is derived from. */

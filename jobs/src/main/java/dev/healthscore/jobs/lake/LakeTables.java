@@ -32,6 +32,27 @@ public final class LakeTables {
   public static final String SCORECARD_TUNING = "scorecard_tuning";
   public static final String CHURN_FORECAST = "churn_forecast";
   public static final String ACCOUNT_WORKLIST = "account_worklist";
+  /** Drift monitoring: one row per statistic, feature and reference per nightly date (docs/monitoring.md). */
+  public static final String FEATURE_DRIFT = "feature_drift";
+
+  public static final org.apache.spark.sql.types.StructType FEATURE_DRIFT_SCHEMA = new org.apache.spark.sql.types.StructType()
+      .add(AsOf.DATE, "date").add("feature", "string").add("reference", "string").add("statistic", "string")
+      .add("value", "double").add("threshold", "double").add("status", "string").add("model_version", "string");
+
+  public static final TableDoc FEATURE_DRIFT_DOC = TableDoc.of(
+      "Drift monitoring per nightly date: the model inputs against the champion's training profile and the previous run, "
+          + "the scores and band shares against the previous run, the warehouse row counts against the trailing runs (docs/monitoring.md).",
+      AsOf.DATE, "as-of date T of the nightly run (partition column)",
+      "feature", "model input, health_score / churn_probability, health_band=<band> / churn_risk_band=<band>, or a warehouse table (row_count)",
+      "reference", "training (the champion's training rows), previous_run (the latest earlier date) or trailing_runs (input volume)",
+      "statistic", "psi, ks_statistic, ks_p_value, missing_share_change, share_change, mean_change or row_count",
+      "value", "the statistic's value (row_count: the table's rows at T)",
+      "threshold", "the limit (monitoring: section) the status refers to (the alert limit for an alert, else the warn limit; "
+          + "row_count: that share of the trailing median); null when the statistic has none",
+      "status", "ok, warn or alert",
+      "model_version", "champion whose training profile was the reference (reference training only)",
+      "run_id", "run that wrote the row",
+      "computed_at", "when the row was computed (UTC)");
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",

@@ -4,6 +4,7 @@ import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.drift.FeatureProfile;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ public final class ModelRegistry {
   public static final String RETIRED = "retired";
   public static final String REJECTED = "rejected";
 
+  /** The training profile of the model inputs (drift monitoring's reference); absent in registries written before it. */
+  public static final String INPUT_PROFILE = "input_profile";
+
   static final StructType COEFFICIENT = new StructType()
       .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
   public static final StructType SCHEMA = new StructType()
@@ -43,7 +47,8 @@ public final class ModelRegistry {
       .add("validation_auc", "double").add("validation_top_decile_lift", "double").add("validation_ece", "double")
       .add("validation_log_loss", "double").add("validation_brier", "double")
       .add("champion_version", "string").add("champion_auc_same_rows", "double")
-      .add("decision", "string").add("model_path", "string").add("run_id", "string");
+      .add("decision", "string").add("model_path", "string").add("run_id", "string")
+      .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE));
 
   static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
       "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
@@ -60,7 +65,9 @@ public final class ModelRegistry {
       "validation_ece", "expected calibration error on the held-out snapshots (10 bins)",
       "validation_log_loss", "log loss, held out", "validation_brier", "Brier score, held out",
       "champion_version", "champion at training time", "champion_auc_same_rows", "that champion's AUC on the same held-out rows",
-      "decision", "promotion decision and why", "model_path", "MLlib pipeline location", "run_id", "train run");
+      "decision", "promotion decision and why", "model_path", "MLlib pipeline location", "run_id", "train run",
+      INPUT_PROFILE, "per numeric model input over the training rows: decile bin edges, share of non-missing values per bin, "
+          + "missing share, mean, SD, rows (the reference of feature_drift, docs/monitoring.md)");
 
   private final Lake lake;
 
@@ -77,7 +84,7 @@ public final class ModelRegistry {
    * the fitted model, how it did on the held-out snapshots, and the promotion decision.
    */
   public record Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
-                      String modelPath, String runId) {
+                      String modelPath, String runId, List<FeatureProfile> inputProfile) {
     Row toRow() {
       List<Row> coefs = fit.coefficients().stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
       List<String> features = fit.coefficients().stream().map(ChurnModel.Coefficient::feature).toList();
@@ -86,7 +93,7 @@ public final class ModelRegistry {
           seq(features), seq(coefs), fit.intercept(), fit.offset(), scala.jdk.javaapi.CollectionConverters.asScala(fit.hyperParams()),
           seq(validation.dates()), validation.rows(), validation.churners(), validation.auc(), validation.topDecileLift(),
           validation.ece(), validation.logLoss(), validation.brier(), decision.championVersion(), decision.championAuc(),
-          decision.decision(), modelPath, runId);
+          decision.decision(), modelPath, runId, inputProfile == null ? null : seq(inputProfile.stream().map(ProfileColumn::toRow).toList()));
     }
 
     private static <T> scala.collection.immutable.Seq<T> seq(List<T> l) {
@@ -116,6 +123,34 @@ public final class ModelRegistry {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
+  /** A registry row's input profile; empty when the row has none (a registry from before profiles, or a model trained without). */
+  public static Optional<List<FeatureProfile>> inputProfile(Row model) {
+    if (!List.of(model.schema().fieldNames()).contains(INPUT_PROFILE) || model.isNullAt(model.fieldIndex(INPUT_PROFILE))) {
+      return Optional.empty();
+    }
+    return Optional.of(model.<Row>getList(model.fieldIndex(INPUT_PROFILE)).stream().map(ProfileColumn::of).toList());
+  }
+
+  /** One input's profile as a struct of the registry. */
+  static final class ProfileColumn {
+    static final StructType TYPE = new StructType()
+        .add("feature", "string").add("bin_edges", DataTypes.createArrayType(DataTypes.DoubleType))
+        .add("bin_shares", DataTypes.createArrayType(DataTypes.DoubleType)).add("missing_share", "double")
+        .add("mean", "double").add("sd", "double").add("rows", "long");
+
+    private ProfileColumn() {}
+
+    static Row toRow(FeatureProfile p) {
+      return RowFactory.create(p.feature(), Entry.seq(p.binEdges()), Entry.seq(p.binShares()), p.missingShare(), p.mean(), p.sd(),
+          p.rows());
+    }
+
+    static FeatureProfile of(Row r) {
+      return new FeatureProfile(r.getString(0), List.copyOf(r.<Double>getList(1)), List.copyOf(r.<Double>getList(2)), r.getDouble(3),
+          r.isNullAt(4) ? null : r.getDouble(4), r.isNullAt(5) ? null : r.getDouble(5), r.getLong(6));
+    }
+  }
+
   /** The champion as a scorer, if any. */
   public Optional<ChurnModel> loadChampion() {
     return champion().map(r -> ChurnModel.load(r.getAs("model_path"), r.<Double>getAs("log_odds_offset"), r.getAs("version")));
@@ -127,12 +162,24 @@ public final class ModelRegistry {
     if (lake.exists(LakeTables.CHURN_MODELS)) {
       for (Row r : lake.read(LakeTables.CHURN_MODELS).collectAsList()) {
         boolean demote = entry.status().equals(CHAMPION) && CHAMPION.equals(r.getAs("status"));
-        rows.add(demote ? withStatus(r, RETIRED) : r);
+        Row current = conformed(r);
+        rows.add(demote ? withStatus(current, RETIRED) : current);
       }
     }
     rows.add(entry.toRow());
     Dataset<Row> all = spark.createDataFrame(rows, SCHEMA);
     lake.overwrite(LakeTables.CHURN_MODELS, all, DOC);
+  }
+
+  /** An earlier row in today's schema, by column name: columns added since (input_profile) are null. */
+  private static Row conformed(Row r) {
+    List<String> has = List.of(r.schema().fieldNames());
+    Object[] v = new Object[SCHEMA.size()];
+    for (int i = 0; i < v.length; i++) {
+      String name = SCHEMA.fields()[i].name();
+      v[i] = has.contains(name) ? r.get(r.fieldIndex(name)) : null;
+    }
+    return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(v, SCHEMA);
   }
 
   private static Row withStatus(Row r, String status) {

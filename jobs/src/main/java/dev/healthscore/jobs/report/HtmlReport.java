@@ -94,6 +94,11 @@ public final class HtmlReport {
         "AUC and PR-AUC measure how well accounts are ranked (higher is better); log loss, Brier score and ECE measure how "
             + "accurate the probabilities are (lower is better); lift, precision and recall are at the team's capacity.",
         metricsTable(d));
+    d.drift().ifPresent(dr -> section(b, "drift", "wide", "Drift of the model inputs (latest nightly run)",
+        "How far tonight's model inputs moved from the rows the champion model was trained on (PSI) and from the previous "
+            + "run (Kolmogorov-Smirnov), how the scores and bands shifted, and whether a warehouse table delivered far fewer "
+            + "rows than usual. Inputs in alert deserve a look before the probabilities are trusted (docs/monitoring.md).",
+        DriftSection.body(dr)));
     section(b, "quality", "wide", "Data quality of the latest run",
         "What the latest pipeline run read from the warehouse and set aside as bad input: quarantined rows are kept in "
             + "the quarantine table with the rule they broke, never silently dropped.",
@@ -116,6 +121,7 @@ public final class HtmlReport {
     for (String[] l : links) {
       b.append("<a href=\"#").append(l[0]).append("\">").append(l[1]).append("</a>");
       if (l[0].equals("trend") && d.forecast().isPresent()) b.append("<a href=\"#forecast\">Forecast</a>");
+      if (l[0].equals("metrics") && d.drift().isPresent()) b.append("<a href=\"#drift\">Drift</a>");
     }
     b.append("</nav>\n</header>\n");
   }

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param missingTables optional tables the lake does not have (their sections say "not available")
  * @param tuning the latest scorecard_tuning rows (empty: the section is left out)
  * @param forecast the churn forecast and its backtest (empty: the section is left out)
+ * @param drift the latest feature_drift rows (empty: the section is left out)
  */
 public record ReportData(
     String lakeRoot,
@@ -37,7 +38,17 @@ public record ReportData(
     Optional<DataQuality> dataQuality,
     List<String> missingTables,
     Optional<List<Tuning>> tuning,
-    Optional<ForecastSection.Data> forecast) {
+    Optional<ForecastSection.Data> forecast,
+    Optional<DriftSection.Data> drift) {
+
+  /** Without drift monitoring: a lake from before feature_drift. */
+  public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
+                    Optional<List<Gain>> gains, Optional<List<CalibrationBin>> calibration, Optional<List<RocPoint>> roc,
+                    Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
+                    List<String> missingTables, Optional<List<Tuning>> tuning, Optional<ForecastSection.Data> forecast) {
+    this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
+        tuning, forecast, Optional.empty());
+  }
 
   /** Without the optional sections (scorecard_tuning, the forecast): a lake from before them. */
   public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
@@ -45,7 +56,7 @@ public record ReportData(
                     Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
                     List<String> missingTables) {
     this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
-        Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** One scorecard_tuning row of the latest tune-scorecard run (scorecard: current or suggested). */

@@ -102,8 +102,9 @@ final class ReportReader {
     Optional<List<ReportData.Tuning>> tuning = !lake.exists(LakeTables.SCORECARD_TUNING) ? Optional.empty()
         : timer.step("read " + LakeTables.SCORECARD_TUNING, () -> tuning(lake));
     Optional<ForecastSection.Data> forecast = Optional.of(ForecastSection.read(lake, cutoff, timer));
+    Optional<DriftSection.Data> drift = DriftSection.read(lake, timer);
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
-        List.copyOf(missing), tuning, forecast);
+        List.copyOf(missing), tuning, forecast, drift);
   }
 
   /** The rows of the latest tune-scorecard as-of date; empty when the table has none. */

@@ -50,8 +50,10 @@ public final class NightlyJob {
     StepTimer timer = ctx.timer();
     try {
       run.counted(features.quarantine());
+      DriftMonitoring.Inputs drift = DriftMonitoring.inputs(ctx, features);
       QualityGate.Verdict gate = timer.step("quality gate", () -> QualityGate.check(config.quality(),
-          QualityGate.Counts.of(features.accounts(), features.quarantine()), QualityGate.lastSucceededBefore(ctx.lake(), ctx.asOf())));
+          QualityGate.Counts.of(features.accounts(), features.quarantine()), QualityGate.lastSucceededBefore(ctx.lake(), ctx.asOf()))
+          .with(QualityGate.driftCheck(drift.rows(), config.monitoring().blockOnAlert())));
       gate.checks().forEach(c -> StepTimer.log("%s: gate %s", ctx.command(), c));
       if (!gate.passed()) {
         if (!skipGate) {
@@ -77,6 +79,7 @@ public final class NightlyJob {
       // churn_forecast (when a model scored T) and account_worklist, also before account_health
       ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), health, features.rows(),
           Concurrently.await(champion).isPresent());
+      DriftMonitoring.write(ctx, drift, health); // feature_drift, also before account_health
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet
       WriteMetrics metrics = timer.step("write account_health", () -> {

@@ -11,6 +11,7 @@ import dev.healthscore.features.warehouse.QuarantineCounts;
 import dev.healthscore.features.warehouse.TableSpec;
 import dev.healthscore.jobs.lake.Lake;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.drift.FeatureDrift;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -63,6 +64,13 @@ public final class QualityGate {
   }
 
   public record Verdict(boolean passed, List<String> checks) {
+    /** This verdict with one more check (a check starting with FAIL fails it). */
+    public Verdict with(String check) {
+      List<String> all = new ArrayList<>(checks);
+      all.add(check);
+      return new Verdict(passed && !check.startsWith("FAIL"), List.copyOf(all));
+    }
+
     public String failures() {
       return String.join("; ", checks.stream().filter(c -> c.startsWith("FAIL")).toList());
     }
@@ -90,6 +98,19 @@ public final class QualityGate {
         .orderBy(col("started_at").desc()).limit(1).collectAsList();
     if (today.isEmpty()) throw new IllegalStateException("no succeeded nightly run for " + asOf + " in " + lake.root());
     return check(limits, Counts.of(today.get(0)), lastSucceededBefore(lake, asOf));
+  }
+
+  /**
+   * The drift check of nightly: alerts among the input drift and input volume statistics
+   * (computed before publishing) fail the gate when {@code monitoring.block_on_alert} is true,
+   * and are only named otherwise.
+   */
+  public static String driftCheck(List<FeatureDrift.Row> inputDrift, boolean blockOnAlert) {
+    List<String> alerts = inputDrift.stream().filter(FeatureDrift.Row::namedAlert)
+        .map(r -> r.feature() + " " + r.statistic() + " vs " + r.reference()).distinct().toList();
+    if (alerts.isEmpty()) return "PASS drift: no alerts on the model inputs or the input volume";
+    String named = alerts.size() + " drift alert" + (alerts.size() > 1 ? "s: " : ": ") + String.join(", ", alerts);
+    return blockOnAlert ? "FAIL " + named + " (monitoring.block_on_alert)" : "PASS " + named + " (not blocking: monitoring.block_on_alert is false)";
   }
 
   public static Verdict check(Limits limits, Counts now, Optional<Row> previous) {

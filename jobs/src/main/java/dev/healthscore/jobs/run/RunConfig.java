@@ -9,6 +9,7 @@ import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.forecast.ForecastConfig;
 import dev.healthscore.models.rollup.WorklistConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
+import dev.healthscore.models.drift.MonitoringConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.scorecard.ScorecardConfig;
 import dev.healthscore.models.scorecard.TuningConfig;
@@ -26,11 +27,12 @@ import java.util.Set;
  * @param features the feature catalog: built-in and custom features
  * @param lease how long a running run's lease lasts without renewal ({@code run.lease_seconds})
  * @param heartbeat how often a running run renews it ({@code run.heartbeat_seconds})
+ * @param monitoring drift monitoring's limits ({@code monitoring:}, docs/monitoring.md)
  */
 public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
                         EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, AlertCooldown cooldown,
                         ForecastConfig forecast, WorklistConfig worklist, QualityGate.Limits quality, Duration lease,
-                        Duration heartbeat) {
+                        Duration heartbeat, MonitoringConfig monitoring) {
 
   public static RunConfig from(HealthscoreConfig config) {
     List<Feature> features = FeatureCatalog.features(config);
@@ -45,6 +47,7 @@ public record RunConfig(HealthscoreConfig source, List<Feature> features, Scorec
     EvaluationConfig evaluation = EvaluationConfig.from(config);
     return new RunConfig(config, features, ScorecardConfig.from(config, known), model, evaluation, TuningConfig.from(config),
         AlertsConfig.from(config, model.highRiskFrom()), AlertCooldown.from(config), ForecastConfig.from(config),
-        WorklistConfig.from(config, evaluation.capacityShare()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
+        WorklistConfig.from(config, evaluation.capacityShare()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat,
+        MonitoringConfig.from(config));
   }
 }

@@ -9,6 +9,8 @@ import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.churn.ChurnTrainer;
 import dev.healthscore.models.churn.Promotion;
 import dev.healthscore.models.churn.TrainingSet;
+import dev.healthscore.models.drift.FeatureProfile;
+import dev.healthscore.models.drift.InputProfiles;
 import dev.healthscore.models.eval.BinaryMetrics;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -47,6 +49,8 @@ public final class TrainJob {
     ChurnTrainer.Result trained = timer.step("fit and validate the churn model", () -> ChurnTrainer.train(rows, cfg, version));
     List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
     run.counted(counts);
+    List<FeatureProfile> profile = timer.step("profile the model inputs", () -> InputProfiles.profile(
+        InputProfiles.withDerived(rows, cfg.derived()), profiledInputs(cfg, trained.model())));
     ChurnTrainer.Validation v = trained.validation();
     StepTimer.log("%s: %,d training rows, %,d churners (%.1f%%); validation on %s: %,d rows, %,d churners",
         ctx.command(), trained.rows(), trained.churners(), 100.0 * trained.churners() / trained.rows(),
@@ -77,12 +81,17 @@ public final class TrainJob {
           v.validationChurners(), v.auc(), v.topDecileLift(), v.ece(), v.logLoss(), v.brier());
       var decided = new ModelRegistry.Decision(champion.map(c -> c.<String>getAs("version")).orElse(null), championAuc, decision);
       registry.register(ctx.spark(), new ModelRegistry.Entry(version, promoted ? ModelRegistry.CHAMPION : ModelRegistry.REJECTED,
-          training, fit, validation, decided, path, ctx.runId()));
+          training, fit, validation, decided, path, ctx.runId(), profile));
     });
     printSignals(ctx, trained.model());
     run.succeeded(trained.rows(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(version, promoted, decision, trained.rows(), trained.churners(), v, championAuc, counts);
+  }
+
+  /** The numeric inputs the model kept (features and derived inputs, untransformed): what drift monitoring profiles. */
+  static List<String> profiledInputs(ChurnModelConfig cfg, ChurnModel model) {
+    return cfg.numericInputs().stream().filter(model.inputs()::contains).toList();
   }
 
   /** The champion's AUC on the new model's held-out rows; null if it cannot score them. */

@@ -94,6 +94,28 @@ class TrainCommandTest {
     assertEquals(0, health.filter("size(churn_reasons) > 3 OR exists(churn_reasons, r -> r.log_odds <= 0)").count());
     assertTrue(health.filter("size(churn_reasons) > 0").count() > 0);
     checkForecastAndWorklist(lake, health);
+    checkDriftAgainstTraining(lake, m);
+  }
+
+  /**
+   * train stored a profile of every numeric input the model kept, and nightly compared the
+   * inputs of T with it: one PSI and one missing-share change per profiled input, naming the champion.
+   */
+  static void checkDriftAgainstTraining(String lake, Row model) {
+    List<Row> profile = model.getList(model.fieldIndex("input_profile"));
+    List<String> features = model.getList(model.fieldIndex("features"));
+    List<String> profiled = profile.stream().map(p -> p.<String>getAs("feature")).toList();
+    assertTrue(profiled.size() > 10 && features.containsAll(profiled), profiled + " vs " + features);
+    for (Row p : profile) {
+      assertTrue(p.getList(p.fieldIndex("bin_edges")).size() <= 9, p.toString());
+      assertEquals(p.getList(p.fieldIndex("bin_edges")).size() + 1, p.getList(p.fieldIndex("bin_shares")).size(), p.toString());
+    }
+    Dataset<Row> drift = table(lake, "feature_drift").filter("as_of_date = DATE'" + T + "' AND reference = 'training'");
+    assertEquals(2L * profiled.size(), drift.count());
+    assertEquals(Set.copyOf(profiled), drift.filter("statistic = 'psi'").select("feature").collectAsList().stream()
+        .map(r -> r.getString(0)).collect(Collectors.toSet()));
+    assertEquals(0, drift.filter("model_version <> '" + model.getAs("version") + "' OR value IS NULL OR value < 0").count());
+    drift.filter("statistic = 'psi'").orderBy(org.apache.spark.sql.functions.desc("value")).show(50, false); // the log shows the values
   }
 
   /**

@@ -193,4 +193,30 @@ class HtmlReportTest {
     assertTrue(empty.contains("Not available: no forecast backtest yet (run evaluate)."));
     assertFalse(HtmlReport.render(base).contains("<section id=\"forecast\""));
   }
+
+  @Test
+  void driftSectionListsAlertsFirst_andIsLeftOutWithoutFeatureDrift() {
+    ReportData base = hostile();
+    List<dev.healthscore.models.drift.FeatureDrift.Row> rows = List.of(
+        new dev.healthscore.models.drift.FeatureDrift.Row("seats", "training", "psi", 0.12, 0.1, "warn"),
+        new dev.healthscore.models.drift.FeatureDrift.Row(EVIL, "training", "psi", 1.83, 0.25, "alert"),
+        new dev.healthscore.models.drift.FeatureDrift.Row(EVIL, "previous_run", "ks_p_value", 1e-9, 0.01, "alert"),
+        new dev.healthscore.models.drift.FeatureDrift.Row("usage_events", "trailing_runs", "row_count", 3.0, 3.5, "alert"),
+        new dev.healthscore.models.drift.FeatureDrift.Row("arr", "training", "psi", 0.01, 0.1, "ok"));
+    ReportData d = new ReportData(base.lakeRoot(), base.generatedAt(), base.cutoff(), base.cutoffs(), base.metrics(), base.gains(),
+        base.calibration(), base.roc(), base.bandRates(), base.model(), base.dataQuality(), base.missingTables(), Optional.empty(),
+        Optional.empty(), Optional.of(new DriftSection.Data(LocalDate.parse("2024-09-30"), rows)));
+    String all = HtmlReport.render(d);
+    String html = ReportCommandTest.section(all, "drift");
+    assertTrue(html.contains("Nightly run of <b>2024-09-30</b>: 5 statistics, 2 in alert, 1 in warn."), html);
+    // alerts first (the p-value row goes with its D), then warnings; ok rows are not listed
+    int evil = html.indexOf("<tr><td>&lt;script"), usage = html.indexOf("<tr><td>usage_events"), seats = html.indexOf("<tr><td>seats");
+    assertTrue(evil > 0 && evil < usage && usage < seats, html);
+    assertTrue(html.contains("<tr><td>usage_events</td><td>trailing runs</td><td>row_count</td><td class=\"num\">3.000</td>"
+        + "<td class=\"num\">3.500</td><td>alert</td></tr>"), html);
+    assertFalse(html.contains("ks_p_value") || html.contains("<tr><td>arr<"), html);
+    assertFalse(all.contains("<script"));
+    assertTrue(all.contains("<a href=\"#drift\">Drift</a>"));
+    assertFalse(HtmlReport.render(base).contains("<section id=\"drift\""));
+  }
 }

@@ -84,4 +84,26 @@ class QualityGateTest {
         QualityGate.Limits.from(HealthscoreConfig.fromYaml("quality: {max_acount_drop: 0.3}", "u.yaml"), null, null, null));
     assertTrue(e.getMessage().startsWith("config u.yaml: quality.max_acount_drop: unknown key"), e.getMessage());
   }
+
+  @Test
+  void driftAlertsFailTheGateOnlyWhenBlockOnAlertIsSet() {
+    List<dev.healthscore.models.drift.FeatureDrift.Row> drift = List.of(
+        new dev.healthscore.models.drift.FeatureDrift.Row("logins_30d", "training", "psi", 1.83, 0.25, "alert"),
+        new dev.healthscore.models.drift.FeatureDrift.Row("logins_30d", "previous_run", "ks_statistic", 0.67, 0.2, "alert"),
+        new dev.healthscore.models.drift.FeatureDrift.Row("logins_30d", "previous_run", "ks_p_value", 1e-9, 0.01, "alert"), // named with its D
+        new dev.healthscore.models.drift.FeatureDrift.Row("seats", "training", "psi", 0.0, 0.1, "ok"),
+        new dev.healthscore.models.drift.FeatureDrift.Row("usage_events", "trailing_runs", "row_count", 0.0, 52.5, "alert"));
+    QualityGate.Verdict clean = QualityGate.check(LIMITS, now(95, 1000, 5), Optional.of(previousRun(100, 1100)));
+
+    QualityGate.Verdict blocked = clean.with(QualityGate.driftCheck(drift, true));
+    assertFalse(blocked.passed());
+    assertEquals("FAIL 3 drift alerts: logins_30d psi vs training, logins_30d ks_statistic vs previous_run, "
+        + "usage_events row_count vs trailing_runs (monitoring.block_on_alert)", blocked.failures());
+
+    QualityGate.Verdict named = clean.with(QualityGate.driftCheck(drift, false));
+    assertTrue(named.passed());
+    assertEquals("PASS 3 drift alerts: logins_30d psi vs training, logins_30d ks_statistic vs previous_run, "
+        + "usage_events row_count vs trailing_runs (not blocking: monitoring.block_on_alert is false)", named.checks().get(3));
+    assertEquals("PASS drift: no alerts on the model inputs or the input volume", QualityGate.driftCheck(drift.subList(2, 3), true));
+  }
 }

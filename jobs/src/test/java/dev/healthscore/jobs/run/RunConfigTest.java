@@ -40,6 +40,9 @@ class RunConfigTest {
       "tuning                | 'tuning: {reg: 0.1}'",
       "forecast              | 'forecast: {draws: 10}'",
       "worklist              | 'worklist: {capacity: 0.1}'",
+      "monitoring            | 'monitoring: {psi_warn: 0.1}'",
+      "monitoring.psi        | 'monitoring: {psi: {warm: 0.1}}'",
+      "monitoring.input_volume | 'monitoring: {input_volume: {trailing: 7}}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -52,7 +55,7 @@ class RunConfigTest {
 
   @Test
   void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
-    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, quality, run, scorecard, tuning, worklist)",
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, monitoring, quality, run, scorecard, tuning, worklist)",
         assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
     String custom = assertThrows(ConfigException.class, () -> read(
         "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
@@ -68,7 +71,7 @@ class RunConfigTest {
   void everyDefaultLivesInTheYamlOnly() {
     HealthscoreConfig defaults = HealthscoreConfig.defaults();
     List<String> checked = new ArrayList<>();
-    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist")) {
+    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist", "monitoring")) {
       for (String key : leafKeys(defaults.section(section), "")) {
         if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
         if (key.equals("model.features")) continue; // an empty features list is its own error
@@ -81,7 +84,9 @@ class RunConfigTest {
     }
     assertTrue(checked.size() >= 25, "keys checked: " + checked);
     assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
-        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop"), checked.toString());
+        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop")
+        && checked.contains("monitoring.psi.alert") && checked.contains("monitoring.input_volume.trailing_runs")
+        && checked.contains("monitoring.block_on_alert"), checked.toString());
   }
 
   @Test
@@ -101,6 +106,19 @@ class RunConfigTest {
     assertEquals(0.4, o.alerts().highChurnProbability()); // follows the model's threshold unless set
     assertEquals(d.source().section("scorecard"), o.source().section("scorecard"));
     assertEquals(d.evaluation(), o.evaluation());
+  }
+
+  @Test
+  void monitoringLimitsAreReadAndAWarnAboveItsAlertIsRejected() {
+    RunConfig d = read("");
+    assertEquals(new dev.healthscore.models.drift.MonitoringConfig.Limits(0.1, 0.25), d.monitoring().psi());
+    assertEquals(7, d.monitoring().trailingRuns());
+    assertEquals(false, d.monitoring().blockOnAlert());
+    assertEquals(true, read("monitoring: {block_on_alert: true}").monitoring().blockOnAlert());
+    assertEquals("config u.yaml: monitoring.psi.warn: must be at most alert (0.25)",
+        assertThrows(ConfigException.class, () -> read("monitoring: {psi: {warn: 0.3}}")).getMessage());
+    assertEquals("config u.yaml: monitoring.input_volume.alert_share: must be at most warn_share (0.8)",
+        assertThrows(ConfigException.class, () -> read("monitoring: {input_volume: {alert_share: 0.9}}")).getMessage());
   }
 
   @Test

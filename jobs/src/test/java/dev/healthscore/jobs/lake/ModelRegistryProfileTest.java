@@ -1,0 +1,93 @@
+package dev.healthscore.jobs.lake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.drift.FeatureProfile;
+import dev.healthscore.models.drift.InputProfiles;
+import dev.healthscore.testing.TestSpark;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** The input profile a train run stores with its model: computed by Spark aggregates, stored in churn_models, read back. */
+class ModelRegistryProfileTest {
+
+  /** logins 1..10 and one account without a value; tickets always 0. */
+  static Dataset<Row> trainingRows(SparkSession spark) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) rows.add(RowFactory.create("a" + i, (double) i, 0L));
+    rows.add(RowFactory.create("a11", null, 0L));
+    return spark.createDataFrame(rows, new StructType().add("account_id", "string").add("logins_30d", "double").add("tickets_90d", "long"));
+  }
+
+  static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile) {
+    Date t = Date.valueOf("2025-06-30");
+    return new ModelRegistry.Entry(version, ModelRegistry.CHAMPION,
+        new ModelRegistry.Training(Timestamp.valueOf("2025-07-01 02:00:00"), t, 12, 90, List.of(t), 11, 2),
+        new ModelRegistry.Fit(List.of(new ChurnModel.Coefficient("logins_30d", -0.5, Math.exp(-0.5))), -2.0, -1.0, Map.of("reg_param", "0.01")),
+        new ModelRegistry.Validation(List.of(t), 5, 1, 0.8, 2.0, 0.01, 0.3, 0.1),
+        new ModelRegistry.Decision(null, null, "promoted: first model in the registry"), "/nowhere/" + version, "run-" + version, profile);
+  }
+
+  @Test
+  void theProfileIsComputedByAggregatesAndRoundTripsThroughTheRegistry() {
+    SparkSession spark = TestSpark.spark();
+    List<FeatureProfile> profile = InputProfiles.profile(trainingRows(spark), List.of("logins_30d", "tickets_90d"));
+    FeatureProfile logins = profile.get(0);
+    // deciles of 1..10 are 1..9 (the smallest value with at least q of the values at or below it); one value per bin
+    assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0), logins.binEdges());
+    assertEquals(10, logins.binShares().size());
+    logins.binShares().forEach(s -> assertEquals(0.1, s, 1e-12));
+    assertEquals(1.0 / 11, logins.missingShare(), 1e-12);
+    assertEquals(5.5, logins.mean(), 1e-12);
+    assertEquals(Math.sqrt(82.5 / 9), logins.sd(), 1e-12); // sum of squared deviations of 1..10 is 82.5
+    assertEquals(11, logins.rows());
+    // a constant input: one distinct edge, every value in the first bin
+    assertEquals(new FeatureProfile("tickets_90d", List.of(0.0), List.of(1.0, 0.0), 0.0, 0.0, 0.0, 11), profile.get(1));
+
+    Lake lake = new Lake(spark, TestSpark.tempDir("registry").toString());
+    ModelRegistry registry = new ModelRegistry(lake);
+    registry.register(spark, entry("m1", profile));
+    Row champion = registry.champion().orElseThrow();
+    assertEquals(profile, ModelRegistry.inputProfile(champion).orElseThrow());
+  }
+
+  @Test
+  void aRegistryWrittenBeforeProfilesStillLoads_andTakesNewModels() {
+    SparkSession spark = TestSpark.spark();
+    Lake lake = new Lake(spark, TestSpark.tempDir("old-registry").toString());
+    ModelRegistry registry = new ModelRegistry(lake);
+    // the table as train wrote it before input_profile existed
+    StructType old = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
+        .filter(f -> !f.name().equals(ModelRegistry.INPUT_PROFILE)).toArray(StructField[]::new));
+    Row full = entry("m0", null).toRow();
+    Object[] values = new Object[old.size()];
+    for (int i = 0; i < values.length; i++) values[i] = full.get(i);
+    lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), old), ModelRegistry.DOC);
+
+    Row oldChampion = registry.champion().orElseThrow();
+    assertEquals("m0", oldChampion.getAs("version"));
+    assertTrue(ModelRegistry.inputProfile(oldChampion).isEmpty());
+
+    List<FeatureProfile> profile = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
+    registry.register(spark, entry("m1", profile));
+    List<Row> rows = lake.read(LakeTables.CHURN_MODELS).orderBy("version").collectAsList();
+    assertEquals(List.of("m0", "m1"), rows.stream().map(r -> r.<String>getAs("version")).toList());
+    assertEquals(ModelRegistry.RETIRED, rows.get(0).getAs("status"));
+    assertNull(rows.get(0).getAs(ModelRegistry.INPUT_PROFILE));
+    assertEquals(profile, ModelRegistry.inputProfile(registry.champion().orElseThrow()).orElseThrow());
+  }
+}

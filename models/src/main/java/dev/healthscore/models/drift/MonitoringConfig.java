@@ -1,0 +1,56 @@
+package dev.healthscore.models.drift;
+
+import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.config.SectionReader;
+import java.util.Set;
+
+/**
+ * The {@code monitoring:} section: when a drift statistic is {@code warn} or {@code alert}
+ * (defaults in healthscore-defaults.yaml only; docs/monitoring.md).
+ *
+ * @param psi PSI of an input on its training bins
+ * @param ksStatistic Kolmogorov–Smirnov D against the previous run
+ * @param ksMaxPValue a D over its limits counts only with a p-value below this (tiny samples stay ok)
+ * @param missingShareChange absolute change in an input's share of missing values
+ * @param bandShareChange absolute change in the share of accounts in a health or churn-risk band
+ * @param trailingRuns input volume: compared with the median of this many earlier succeeded nightly runs
+ * @param volumeWarnShare rows below this share of that median: warn
+ * @param volumeAlertShare rows below this share of that median (or none at all): alert
+ * @param blockOnAlert an input drift or volume alert fails the quality gate
+ */
+public record MonitoringConfig(Limits psi, Limits ksStatistic, double ksMaxPValue, Limits missingShareChange,
+                               Limits bandShareChange, int trailingRuns, double volumeWarnShare, double volumeAlertShare,
+                               boolean blockOnAlert) {
+  static final Set<String> KEYS = Set.of("psi", "ks_statistic", "ks_max_p_value", "missing_share_change", "band_share_change",
+      "input_volume", "block_on_alert");
+
+  /** Where a larger value is worse: warn from {@code warn}, alert from {@code alert}. */
+  public record Limits(double warn, double alert) {
+    static Limits from(SectionReader section, String key, double max) {
+      SectionReader r = section.child(key).onlyKeys(Set.of("warn", "alert"));
+      Limits l = new Limits(r.number("warn", 0, max), r.number("alert", 0, max));
+      if (l.warn > l.alert) throw r.errorAt("warn", "must be at most alert (" + l.alert + ")");
+      return l;
+    }
+
+    public String status(double value) {
+      return DriftStatistics.status(value, warn, alert);
+    }
+
+    /** The limit a status refers to: the alert limit for an alert, else the warn limit. */
+    public double threshold(String status) {
+      return DriftStatistics.ALERT.equals(status) ? alert : warn;
+    }
+  }
+
+  public static MonitoringConfig from(HealthscoreConfig config) {
+    SectionReader r = new SectionReader(config, "monitoring").onlyKeys(KEYS);
+    SectionReader volume = r.child("input_volume").onlyKeys(Set.of("trailing_runs", "warn_share", "alert_share"));
+    double warnShare = volume.number("warn_share", 0, 1);
+    double alertShare = volume.number("alert_share", 0, 1);
+    if (alertShare > warnShare) throw volume.errorAt("alert_share", "must be at most warn_share (" + warnShare + ")");
+    return new MonitoringConfig(Limits.from(r, "psi", Double.MAX_VALUE), Limits.from(r, "ks_statistic", 1),
+        r.number("ks_max_p_value", 0, 1), Limits.from(r, "missing_share_change", 1), Limits.from(r, "band_share_change", 1),
+        volume.integer("trailing_runs", 1, 365), warnShare, alertShare, r.bool("block_on_alert"));
+  }
+}
