@@ -1,7 +1,8 @@
 """The DAGs under real Airflow 3 (dag.test): they import, have the right shape, the nightly
 DAG really runs spark-submit of the packaged jar for one date, a gate failure inside `nightly`
-fails the task at once (no retry), publishes nothing and fires the failure notifier, and the
-OpenLineage events name the tables read and written."""
+fails the task at once (no retry), publishes nothing and fires the failure notifier (a captured
+callable and a mail to a real SMTP server), the OpenLineage events name the tables read and
+written, and the weekly DAG runs train -> evaluate -> report -> both notebooks for real."""
 from __future__ import annotations
 
 import datetime as dt
@@ -275,18 +276,3 @@ def test_weekly_run_trains_evaluates_reports_and_renders_both_notebooks(deployme
         text = (reports / f"{notebook}-{WEEKLY_T}.html").read_text()
         assert "<html" in text and "Traceback" not in text, notebook
     assert "2025-09-30" in (reports / f"churn_model_review-{WEEKLY_T}.html").read_text()  # the evaluated cutoff
-
-
-def test_weekly_notebook_task_renders_html_to_the_reports_folder(nightly_run, tmp_path):
-    # The weekly DAG's notebook task for real (papermill + nbconvert) on the lake the nightly
-    # run wrote; train, evaluate, report and the model-review notebook (which need a trained and
-    # evaluated model) are marked success, as dag.test allows.
-    reports = tmp_path / "reports"
-    dag = dagbag().get_dag("healthscore_weekly_train")
-    run = dag.test(logical_date=dt.datetime(2024, 7, 7, tzinfo=dt.timezone.utc), run_conf={"reports": str(reports)},
-                   mark_success_pattern="^(train|evaluate|report|notebook_churn_model_review)$")
-    states = {ti.task_id: ti.state for ti in run.get_task_instances()}
-    assert states["notebook_health_overview"] == "success", states
-    (html,) = reports.glob("health_overview-*.html")
-    text = html.read_text()
-    assert "<html" in text and str(T) in text  # the notebook reported the latest scored date
