@@ -47,6 +47,7 @@ public final class NightlyJob {
     RunConfig config = ctx.config();
     var champion = ChurnScoring.loadChampion(ctx); // while the features are computed
     AccountFeatures features = AccountFeatures.compute(ctx);
+    AppliedOverrides overrides = AppliedOverrides.of(ctx, features.warehouse());
     StepTimer timer = ctx.timer();
     try {
       run.counted(features.quarantine());
@@ -70,12 +71,15 @@ public final class NightlyJob {
         Dataset<Row> scored = Scorecard.score(features.rows(), config.scorecard());
         scored = HealthTrends.attach(scored, history);
         scored = ChurnScoring.apply(ctx, scored, config.model(), champion);
+        scored = overrides.attach(scored); // after the model: an override never reaches its inputs
         return Materialized.of(AccountHealth.select(scored, config.scorecard(), ctx));
       });
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), health,
-          history.select("account_id", AsOf.DATE, "churn_probability"));
+      // alerts, rollups and the worklist read the effective band and score (docs/overrides.md)
+      Dataset<Row> effective = overrides.effective(health);
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
+          history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective));
       // churn_forecast (when a model scored T) and account_worklist, also before account_health
-      ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), health, features.rows(),
+      ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(),
           Concurrently.await(champion).isPresent());
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet

@@ -40,6 +40,7 @@ class RunConfigTest {
       "tuning                | 'tuning: {reg: 0.1}'",
       "forecast              | 'forecast: {draws: 10}'",
       "worklist              | 'worklist: {capacity: 0.1}'",
+      "overrides             | 'overrides: {lifetime_days: 30}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -52,7 +53,7 @@ class RunConfigTest {
 
   @Test
   void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
-    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, quality, run, scorecard, tuning, worklist)",
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, overrides, quality, run, scorecard, tuning, worklist)",
         assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
     String custom = assertThrows(ConfigException.class, () -> read(
         "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
@@ -68,7 +69,8 @@ class RunConfigTest {
   void everyDefaultLivesInTheYamlOnly() {
     HealthscoreConfig defaults = HealthscoreConfig.defaults();
     List<String> checked = new ArrayList<>();
-    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist")) {
+    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist",
+        "overrides")) {
       for (String key : leafKeys(defaults.section(section), "")) {
         if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
         if (key.equals("model.features")) continue; // an empty features list is its own error
@@ -81,7 +83,9 @@ class RunConfigTest {
     }
     assertTrue(checked.size() >= 25, "keys checked: " + checked);
     assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
-        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop"), checked.toString());
+        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop")
+        && checked.contains("overrides.default_lifetime_days") && checked.contains("overrides.max_lifetime_days")
+        && checked.contains("overrides.expiring_within_days"), checked.toString());
   }
 
   @Test
@@ -101,6 +105,15 @@ class RunConfigTest {
     assertEquals(0.4, o.alerts().highChurnProbability()); // follows the model's threshold unless set
     assertEquals(d.source().section("scorecard"), o.source().section("scorecard"));
     assertEquals(d.evaluation(), o.evaluation());
+  }
+
+  @Test
+  void overridesLifetimesComeFromTheYamlAndTheDefaultMayNotExceedTheMaximum() {
+    RunConfig d = read("");
+    assertEquals(new dev.healthscore.models.overrides.OverridesConfig(90, 365, 14), d.overrides());
+    assertEquals(30, read("overrides: {default_lifetime_days: 30}").overrides().defaultLifetimeDays());
+    assertEquals("config u.yaml: overrides.default_lifetime_days: must be at most overrides.max_lifetime_days (60)",
+        assertThrows(ConfigException.class, () -> read("overrides: {max_lifetime_days: 60}")).getMessage());
   }
 
   @Test
