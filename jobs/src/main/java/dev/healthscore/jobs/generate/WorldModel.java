@@ -606,7 +606,7 @@ final class WorldModel {
   // ---------------------------------------------------------------- health_overrides
 
   /**
-   * A CSM's override of the computed health, now and then (about 1 % of an account's months with
+   * A CSM's override of the computed health, now and then (about 3 % of an account's months with
    * a CSM): the band the CSM sees in the hidden health, in a third of them a score too; half set
    * no expiry (the configured default lifetime applies), the rest expire after 2 to 17 weeks.
    */
@@ -618,7 +618,7 @@ final class WorldModel {
     Column band = when(c("h").lt(-0.5), lit("red")).when(c("h").lt(0.5), lit("yellow")).otherwise(lit("green"));
     Column score = round(least(greatest(lit(50.0).plus(c("h").multiply(20.0)), lit(0.0)), lit(100.0)), 0);
     Column weeks = lit(2).plus(floor(r.u("override_weeks", aid, m).multiply(16))).cast("int");
-    return state.filter(c("csm_owner").isNotNull().and(r.u("override", aid, m).lt(c("frac").multiply(0.01))))
+    return state.filter(c("csm_owner").isNotNull().and(r.u("override", aid, m).lt(c("frac").multiply(0.03))))
         .select(
             c("account_id"),
             band.as("override_band"),
