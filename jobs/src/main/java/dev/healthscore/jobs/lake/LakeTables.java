@@ -32,6 +32,8 @@ public final class LakeTables {
   public static final String SCORECARD_TUNING = "scorecard_tuning";
   public static final String CHURN_FORECAST = "churn_forecast";
   public static final String ACCOUNT_WORKLIST = "account_worklist";
+  /** Append-only log of bin/healthscore override (docs/overrides.md). */
+  public static final String OVERRIDE_CHANGES = "override_changes";
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",

@@ -50,11 +50,44 @@ final class AppliedOverrides {
   static AppliedOverrides of(RunContext ctx, ValidatedWarehouse warehouse) {
     OverridesConfig cfg = ctx.config().overrides();
     Timestamp endOfT = Timestamp.from(ctx.asOf().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-    Dataset<Row> known = warehouse.accepted(Contract.HEALTH_OVERRIDES).filter(col("created_at").lt(lit(endOfT)));
+    // the warehouse's table and the overrides set with bin/healthscore override (checked when they were written)
+    Dataset<Row> known = warehouse.accepted(Contract.HEALTH_OVERRIDES).unionByName(OverrideLog.asOf(ctx.lake(), ctx.asOf()))
+        .filter(col("created_at").lt(lit(endOfT)));
     Dataset<Row> history = earlierBands(ctx);
     Row latest = history.agg(max(col(AsOf.DATE))).first();
     LocalDate previousRun = latest.isNullAt(0) ? ctx.asOf().minusDays(1) : latest.getDate(0).toLocalDate();
     return new AppliedOverrides(ctx, cfg, HealthOverrides.lifetimes(known, cfg), history, previousRun);
+  }
+
+  /**
+   * For {@code evaluate}: per cutoff, how the accounts under an override at the cutoff fared
+   * against the rest of their computed band (churn within the horizon), printed in the summary.
+   *
+   * @param rows the evaluation's feature rows with the label, for every cutoff
+   */
+  static void printOutcomes(RunContext ctx, ValidatedWarehouse warehouse, Dataset<Row> rows, List<LocalDate> cutoffs) {
+    // the log as of T is right for every cutoff before it: an override set later does not apply there, and
+    // an early end set later lies after the cutoff
+    Dataset<Row> resolved = HealthOverrides.lifetimes(warehouse.accepted(Contract.HEALTH_OVERRIDES)
+        .unionByName(OverrideLog.asOf(ctx.lake(), ctx.asOf())), ctx.config().overrides());
+    StepTimer.log("%s: accounts under an override at each cutoff vs the rest of their computed band (churned within the horizon):",
+        ctx.command());
+    for (LocalDate c : cutoffs) {
+      Dataset<Row> scored = dev.healthscore.models.scorecard.Scorecard.score(
+          dev.healthscore.models.churn.TrainingSet.onDates(rows, List.of(c)), ctx.config().scorecard());
+      List<Row> out = HealthOverrides.outcomes(HealthOverrides.attach(scored, resolved),
+          dev.healthscore.models.churn.TrainingSet.LABEL).collectAsList();
+      if (out.stream().noneMatch(r -> !r.getString(1).equals(HealthOverrides.NO_OVERRIDE))) {
+        StepTimer.log("  %s: no override in force", c);
+        continue;
+      }
+      for (Row r : out) {
+        long n = r.getLong(2);
+        long churned = r.isNullAt(3) ? 0 : r.getLong(3);
+        StepTimer.log("  %s  computed %-10s override %-14s %6d accounts %5d churned (%5.1f%%)", c,
+            r.isNullAt(0) ? "(no score)" : r.getString(0), r.getString(1), n, churned, n == 0 ? 0.0 : 100.0 * churned / n);
+      }
+    }
   }
 
   /** account_id, as_of_date, health_band, effective_band of the runs in the 180 days before T (effective_band null before overrides). */

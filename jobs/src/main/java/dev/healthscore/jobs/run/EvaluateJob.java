@@ -86,6 +86,7 @@ public final class EvaluateJob {
         () -> tables.write(cutoffs));
     print(ctx, summaries);
     printForecast(ctx, forecastChecks, cutoffs);
+    AppliedOverrides.printOutcomes(ctx, warehouse, rows, cutoffs);
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);

@@ -184,6 +184,25 @@ public final class HealthOverrides {
     return all;
   }
 
+  /** {@link #outcomes}: the override's band, or this where no override is in force. */
+  public static final String NO_OVERRIDE = "(no override)";
+
+  /**
+   * How the accounts an override covered fared, beside the rest of their computed band: per
+   * computed band and override band ({@value #NO_OVERRIDE} for the accounts without one; a
+   * score-only override counts under its effective band), the accounts and how many churned.
+   *
+   * @param attached {@link #attach} rows with the 0/1 {@code label} of churn within the horizon
+   * @return health_band, override ({@link #NO_OVERRIDE} or the effective band), accounts, churned; sorted
+   */
+  public static Dataset<Row> outcomes(Dataset<Row> attached, String label) {
+    Column override = when(col(OVERRIDE_AUTHOR).isNull(), lit(NO_OVERRIDE)).otherwise(col(EFFECTIVE_BAND));
+    return attached.groupBy(col(Scorecard.HEALTH_BAND), override.as("override"))
+        .agg(org.apache.spark.sql.functions.count(lit(1)).as("accounts"),
+            org.apache.spark.sql.functions.sum(col(label).cast("long")).as("churned"))
+        .orderBy(col(Scorecard.HEALTH_BAND).asc_nulls_first(), col("override"));
+  }
+
   /** "band red", "score 35.0" or "band red, score 35.0". */
   private static Column setTo(Column band, Column score) {
     Column b = format_string("band %s", band);

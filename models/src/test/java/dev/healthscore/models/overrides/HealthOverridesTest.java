@@ -171,4 +171,17 @@ class HealthOverridesTest {
     assertEquals(List.of("override_expired"), HealthOverrides.alerts(view, resolved, lit(Date.valueOf(T.minusDays(1))),
         new OverridesConfig(90, 365, 0)).select("alert_reason").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
+
+  @Test
+  void outcomesCountChurnPerComputedBandAndOverride() {
+    // a1 red band, a4 yellow band (+ score), a5 score only (effective yellow), a7 green, a10 red; the other five none
+    Dataset<Row> attached = HealthOverrides.attach(health(), resolved())
+        .withColumn("churned", org.apache.spark.sql.functions.when(col("account_id").isin("a1", "a4", "a2", "a3"), 1.0)
+            .otherwise(0.0));
+    assertRows(HealthOverrides.outcomes(attached, "churned"), List.of(
+        RowFactory.create("yellow", "(no override)", 5L, 2L), // a2, a3 churned; a6, a8, a9 did not
+        RowFactory.create("yellow", "green", 1L, 0L), // a7
+        RowFactory.create("yellow", "red", 2L, 1L), // a1 churned, a10 not
+        RowFactory.create("yellow", "yellow", 2L, 1L))); // a4 churned, a5 not
+  }
 }
