@@ -47,9 +47,9 @@ public final class NightlyJob {
     RunConfig config = ctx.config();
     var champion = ChurnScoring.loadChampion(ctx); // while the features are computed
     AccountFeatures features = AccountFeatures.compute(ctx);
-    AppliedOverrides overrides = AppliedOverrides.of(ctx, features.warehouse());
     StepTimer timer = ctx.timer();
     try {
+      AppliedOverrides overrides = AppliedOverrides.of(ctx, features.warehouse());
       run.counted(features.quarantine());
       QualityGate.Verdict gate = timer.step("quality gate", () -> QualityGate.check(config.quality(),
           QualityGate.Counts.of(features.accounts(), features.quarantine()), QualityGate.lastSucceededBefore(ctx.lake(), ctx.asOf())));
