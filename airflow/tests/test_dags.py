@@ -216,7 +216,7 @@ def test_gate_failure_fails_nightly_without_retry_and_publishes_nothing(nightly_
 
 def test_openlineage_events_name_the_tables_read_and_written(nightly_run, airflow_home):
     # apache-airflow-providers-openlineage with a file transport (conftest): the nightly task's
-    # COMPLETE event lists the nine warehouse tables as inputs and the published lake tables as outputs
+    # COMPLETE event lists the ten warehouse tables as inputs and the published lake tables as outputs
     events = openlineage_events(airflow_home / "openlineage.jsonl")
     complete = [e for e in events if e["eventType"] == "COMPLETE" and e["job"]["name"] == "healthscore_nightly.nightly"]
     assert complete, sorted({(e["eventType"], e["job"]["name"]) for e in events})
@@ -225,7 +225,8 @@ def test_openlineage_events_name_the_tables_read_and_written(nightly_run, airflo
     warehouse, lake = nightly_run["warehouse"], nightly_run["lake"]
     assert {(d["namespace"], d["name"]) for d in event["inputs"]} == {
         ("file", str(warehouse / t)) for t in ("accounts", "contracts", "churn_events", "usage_events", "support_tickets",
-                                                "invoices", "engagements", "nps_responses", "csm_assessments")}
+                                                "invoices", "engagements", "nps_responses", "csm_assessments",
+                                                "health_overrides")}
     outputs = {(d["namespace"], d["name"]) for d in event["outputs"]}
     assert {("file", str(lake / "account_health")), ("file", str(lake / "health_alerts"))} <= outputs
     assert ("file", str(lake / "runs")) in outputs

@@ -38,6 +38,8 @@ public final class WarehouseCut {
     cut.put("engagements", full.get("engagements").filter(to_date(col("occurred_at")).leq(day)));
     cut.put("nps_responses", full.get("nps_responses").filter(to_date(col("responded_at")).leq(day)));
     cut.put("csm_assessments", full.get("csm_assessments").filter(to_date(col("assessed_at")).leq(day)));
+    // an override's end is set when it is created: known at T with it
+    cut.put("health_overrides", full.get("health_overrides").filter(to_date(col("created_at")).leq(day)));
     return cut;
   }
 }

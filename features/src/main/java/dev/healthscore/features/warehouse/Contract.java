@@ -90,10 +90,24 @@ public final class Contract {
       present("score", INT).range(1, 5)),
       null, "assessed_at", true);
 
+  /** Bands a person may set on an account; the scorecard's own, worst last. */
+  public static final String[] OVERRIDE_BANDS = {"green", "yellow", "red"};
+
+  /** A person's override of an account's health (docs/overrides.md); expires_at null = the configured default lifetime. */
+  public static final TableSpec HEALTH_OVERRIDES = new TableSpec("health_overrides", List.of(
+      notNull("account_id", STRING),
+      nullable("override_band", STRING).oneOf(OVERRIDE_BANDS).orElse("override_score"),
+      nullable("override_score", DOUBLE).range(0, 100),
+      notNull("reason", STRING),
+      notNull("author", STRING),
+      notNull("created_at", TIMESTAMP).happened(),
+      nullable("expires_at", TIMESTAMP).laterThan("created_at")),
+      null, "created_at", true);
+
   /** In reading order: accounts first, since every other table is checked against it. */
   public static final List<TableSpec> TABLES = List.of(
       ACCOUNTS, CONTRACTS, CHURN_EVENTS, USAGE_EVENTS, SUPPORT_TICKETS, INVOICES, ENGAGEMENTS,
-      NPS_RESPONSES, CSM_ASSESSMENTS);
+      NPS_RESPONSES, CSM_ASSESSMENTS, HEALTH_OVERRIDES);
 
   public static TableSpec table(String name) {
     return TABLES.stream().filter(t -> t.name().equals(name)).findFirst()

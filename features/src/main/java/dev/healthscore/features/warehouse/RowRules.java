@@ -51,6 +51,9 @@ public final class RowRules {
         Column future = c.type() == ColumnType.DATE ? v.gt(lit(java.sql.Date.valueOf(today))) : v.gt(lit(now));
         checks.add(new Check(Rule.FUTURE_TIME, c.name(), future));
       }
+      if (!c.values().isEmpty()) checks.add(new Check(Rule.UNKNOWN_VALUE, c.name(), v.isin(c.values().toArray()).unary_$bang()));
+      if (c.after() != null) checks.add(new Check(Rule.NOT_LATER, c.name(), v.leq(col(c.after()))));
+      if (c.orElse() != null) checks.add(new Check(Rule.NO_VALUE, c.name(), v.isNull().and(col(c.orElse()).isNull())));
     }
     return checks;
   }

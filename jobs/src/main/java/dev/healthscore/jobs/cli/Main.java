@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     description = "Customer health scoring and churn prediction on Apache Spark.",
     subcommands = {DemoCommand.class, GenerateCommand.class, ValidateCommand.class, FeaturesCommand.class, NightlyCommand.class,
         TrainCommand.class, TuneScorecardCommand.class, EvaluateCommand.class, QualityGateCommand.class, ReportCommand.class, CatalogCommand.class, SqlServerCommand.class,
-        ConfigCommand.class, dev.healthscore.jobs.bench.FloorCommand.class, CommandLine.HelpCommand.class})
+        ConfigCommand.class, OverrideCommand.class, dev.healthscore.jobs.bench.FloorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Where bin/healthscore sends Spark's own log lines and the details of a failure. */
   static final String LOG_PROPERTY = "healthscore.log";

@@ -76,6 +76,7 @@ public final class SampleWorld {
       tables.put("engagements", () -> model.engagements(l.state()));
       tables.put("nps_responses", () -> model.npsResponses(l.state()));
       tables.put("csm_assessments", () -> model.csmAssessments(l.state()));
+      tables.put("health_overrides", () -> model.healthOverrides(l.state()));
       for (TableSpec t : Contract.TABLES) {
         int files = t == Contract.USAGE_EVENTS ? usageFiles : smallFiles;
         long n = timer.step(t.name(), () -> write(tables.get(t.name()).get(), t, out + "/" + t.name(), files));

@@ -602,4 +602,32 @@ final class WorldModel {
             clampInt(lit(3.0).plus(c("h").multiply(1.0)).plus(r.normal("csm_score", aid, m).multiply(0.65)), 1, 5)
                 .as("score"));
   }
+
+  // ---------------------------------------------------------------- health_overrides
+
+  /**
+   * A CSM's override of the computed health, now and then (about 3 % of an account's months with
+   * a CSM): the band the CSM sees in the hidden health, in a third of them a score too; half set
+   * no expiry (the configured default lifetime applies), the rest expire after 2 to 17 weeks.
+   */
+  Dataset<Row> healthOverrides(Dataset<Row> state) {
+    Column aid = c("aid");
+    Column m = c("m");
+    Column day = dayInState("override_day", aid, m);
+    Column second = secondOfDay("override_time", aid, m);
+    Column band = when(c("h").lt(-0.5), lit("red")).when(c("h").lt(0.5), lit("yellow")).otherwise(lit("green"));
+    Column score = round(least(greatest(lit(50.0).plus(c("h").multiply(20.0)), lit(0.0)), lit(100.0)), 0);
+    Column weeks = lit(2).plus(floor(r.u("override_weeks", aid, m).multiply(16))).cast("int");
+    return state.filter(c("csm_owner").isNotNull().and(r.u("override", aid, m).lt(c("frac").multiply(0.03))))
+        .select(
+            c("account_id"),
+            band.as("override_band"),
+            when(r.u("override_scored", aid, m).lt(1.0 / 3), score).as("override_score"),
+            pick(r.u("override_reason", aid, m), java.util.List.of("executive sponsor left", "renewal verbally confirmed",
+                "escalation in progress", "expansion under discussion")).as("reason"),
+            c("csm_owner").as("author"),
+            timestamp(day, second).as("created_at"),
+            when(r.u("override_expiry", aid, m).lt(0.5), timestamp(date_add(day, weeks.multiply(7)), second))
+                .as("expires_at"));
+  }
 }

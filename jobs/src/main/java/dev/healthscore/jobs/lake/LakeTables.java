@@ -54,10 +54,14 @@ public final class LakeTables {
       "run_id", "run that wrote the row",
       "computed_at", "when the row was computed (UTC)");
 
+  /** Append-only log of bin/healthscore override (docs/overrides.md). */
+  public static final String OVERRIDE_CHANGES = "override_changes";
+
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",
       "table_name", "warehouse table the row came from",
-      "rule", "contract rule broken: not_null, not_integer, negative, out_of_range, future_time, unknown_account, duplicate_id",
+      "rule", "contract rule broken: not_null, not_integer, negative, out_of_range, future_time, unknown_value, not_later, "
+          + "no_value, unknown_account, duplicate_id",
       "column_name", "column that broke the rule",
       "row_json", "the rejected row, as JSON",
       "run_id", "run that set the row aside",
@@ -128,7 +132,8 @@ public final class LakeTables {
 
   public static final TableDoc WORKLIST_DOC = TableDoc.of(
       "The CS team's worklist: every account needing attention at T (red band, churn_probability at or above the high-risk "
-          + "threshold, or an alert on T), ranked by ARR at stake (docs/forecast.md).",
+          + "threshold, or an alert on T), ranked by ARR at stake (docs/forecast.md). Bands and scores are the effective ones "
+          + "(docs/overrides.md).",
       AsOf.DATE, "as-of date T of the nightly run (partition column)",
       "rank", "1 = call first: highest arr_at_stake, then lowest health_score, then account_id",
       "account_id", "account identifier",

@@ -4,6 +4,7 @@ import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.jobs.lake.TableDoc;
+import dev.healthscore.models.overrides.HealthOverrides;
 import dev.healthscore.models.scorecard.HealthTrends;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -36,8 +37,8 @@ public final class AccountHealth {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("account_id", "account identifier");
     c.put(AsOf.DATE, "as-of date T of the run (partition column)");
-    c.put("health_score", "rule-based weighted health score, 0 (worst) to 100 (best)");
-    c.put("health_band", "green, yellow or red");
+    c.put("health_score", "rule-based weighted health score, 0 (worst) to 100 (best); computed, never overridden (see effective_score)");
+    c.put("health_band", "green, yellow or red; computed, never overridden (see effective_band)");
     c.put("churn_probability", "model probability of churn within the horizon (0-1); null where no model is trained yet");
     c.put("churn_risk_band", "low, medium or high, from churn_probability and the configured cut-offs");
     c.put("churn_reasons", "up to three features that raise this account's churn risk the most");
@@ -58,8 +59,18 @@ public final class AccountHealth {
     c.put(Scorecard.SCORECARD_ID, "scorecard id from the configuration");
     c.put(Scorecard.SCORECARD_HASH, "hash of the scorecard rules; changes whenever the rules do");
     c.put(Scorecard.SCORECARD_VARIANT, "which scorecard applied: default or a segment's variant");
+    c.put(HealthOverrides.OVERRIDE_BAND, "band of the override active at T (health_overrides); null when it sets none or none is active");
+    c.put(HealthOverrides.OVERRIDE_SCORE, "score of the override active at T; null when it sets none or none is active");
+    c.put(HealthOverrides.OVERRIDE_REASON, "why the active override was set");
+    c.put(HealthOverrides.OVERRIDE_AUTHOR, "who set the active override");
+    c.put(HealthOverrides.OVERRIDE_CREATED, "when the active override was set (UTC)");
+    c.put(HealthOverrides.OVERRIDE_EXPIRES, "when the active override ends (UTC): expires_at, or created_at + overrides.default_lifetime_days, "
+        + "at most created_at + overrides.max_lifetime_days");
+    c.put(HealthOverrides.EFFECTIVE_BAND, "the band alerts, rollups, the worklist and BI use: override_band when set, else health_band");
+    c.put(HealthOverrides.EFFECTIVE_SCORE, "the score alerts, rollups, the worklist and BI use: override_score when set, else health_score");
     c.put("run_id", "run that wrote the row");
     c.put("computed_at", "when the row was computed (UTC)");
-    return new TableDoc("Daily account health: rule-based score and band, trend, drivers and churn probability per active account.", c);
+    return new TableDoc("Daily account health: rule-based score and band, trend, drivers and churn probability per active account; "
+        + "a person's override beside them, and the effective band and score.", c);
   }
 }

@@ -18,6 +18,7 @@ import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.alerts.HealthAlerts;
+import dev.healthscore.models.overrides.HealthOverrides;
 import dev.healthscore.models.rollup.AccountHierarchy;
 import dev.healthscore.models.rollup.HealthBySegment;
 import java.sql.Date;
@@ -54,12 +55,14 @@ public final class AlertsAndRollups {
    *     (planning, a Delta commit), which overlaps well even on two cores.
    * @param probabilityHistory earlier runs' churn probabilities (account_id, as_of_date,
    *     churn_probability), for "crossed the high-risk threshold since the previous run"
+   * @param overrideAlerts the overrides' review alerts of T (override_expiring, override_expired)
    */
-  static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory) {
+  static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory,
+                      Dataset<Row> overrideAlerts) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
     ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
-    Dataset<Row> candidates = Materialized.of(HealthAlerts.alerts(health, probabilityHistory, cfg));
+    Dataset<Row> candidates = Materialized.of(HealthAlerts.alerts(health, probabilityHistory, cfg).unionByName(overrideAlerts));
     Dataset<Row> alerts = Materialized.of(ctx.stamp(cooldown.apply(candidates, recentAlerts(ctx, cooldown))));
     if (cooldown.days() > 0) {
       StepTimer.log("%s: accounts alerted on %s: %d before the %d-day cool-down, %d after", ctx.command(), ctx.asOf(),
@@ -89,7 +92,7 @@ public final class AlertsAndRollups {
       // the summary's counts were collected while the tables were written
       Map<String, Object> reasons = alertCounts.get(() -> alerts);
       Map<String, Long> perReason = new LinkedHashMap<>();
-      HealthAlerts.REASONS.forEach(r -> perReason.put(r, WriteMetrics.asLong(reasons.get(r))));
+      REASONS.forEach(r -> perReason.put(r, WriteMetrics.asLong(reasons.get(r))));
       long total = perReason.values().stream().mapToLong(Long::longValue).sum();
       long accounts = WriteMetrics.asLong(reasons.get("alerted_accounts"));
 
@@ -106,6 +109,10 @@ public final class AlertsAndRollups {
     }
   }
 
+  /** Every reason of the feed, in the order the summary lists them. */
+  static final List<String> REASONS = java.util.stream.Stream.concat(HealthAlerts.REASONS.stream(),
+      HealthOverrides.REASONS.stream()).toList();
+
   /** The feed's alerts of the cool-down window before T (none without a cool-down or a feed). */
   static Dataset<Row> recentAlerts(RunContext ctx, AlertCooldown cooldown) {
     Dataset<Row> none = ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
@@ -120,7 +127,7 @@ public final class AlertsAndRollups {
 
   private static Column[] perReasonCounts() {
     List<Column> aggs = new ArrayList<>();
-    for (String r : HealthAlerts.REASONS) aggs.add(sum(when(col("alert_reason").equalTo(r), 1L).otherwise(0L)).as(r));
+    for (String r : REASONS) aggs.add(sum(when(col("alert_reason").equalTo(r), 1L).otherwise(0L)).as(r));
     aggs.add(size(collect_set(col("account_id"))).as("alerted_accounts"));
     return aggs.toArray(Column[]::new);
   }
@@ -150,15 +157,15 @@ public final class AlertsAndRollups {
       "Alert feed for the CS team: one row per account, as-of date and alert reason (thresholds from the alerts config section).",
       AsOf.DATE, "as-of date T of the run (partition column)",
       "account_id", "account identifier",
-      "alert_reason", "band_worsened, score_drop_7d, score_drop_30d or churn_risk_crossed (not repeated within "
-          + "alerts.cooldown_days of the same account's alert for the same reason unless more severe or a worse band)",
+      "alert_reason", "band_worsened, score_drop_7d, score_drop_30d, churn_risk_crossed, override_expiring or override_expired "
+          + "(not repeated within alerts.cooldown_days of the same account's alert for the same reason unless more severe or a worse band)",
       "severity", "high or medium",
       "alert_detail", "the alert in words, with the numbers behind it",
-      "health_score", "health score at T (0-100)",
-      "health_band", "health band at T",
-      "previous_band", "health band of the account's latest earlier run",
-      "score_change_7d", "health_score now minus the latest earlier run between 14 and 7 days before",
-      "score_change_30d", "health_score now minus the latest earlier run between 60 and 30 days before",
+      "health_score", "effective health score at T (0-100): an active override's score, else the computed one",
+      "health_band", "effective health band at T: an active override's band, else the computed one",
+      "previous_band", "effective health band of the account's latest earlier run",
+      "score_change_7d", "computed health_score now minus the latest earlier run between 14 and 7 days before (null while an override sets the score)",
+      "score_change_30d", "computed health_score now minus the latest earlier run between 60 and 30 days before (null while an override sets the score)",
       "churn_probability", "churn probability at T (null where no model is trained yet)",
       HealthAlerts.PREVIOUS_PROBABILITY, "churn probability of the account's latest earlier run (within 180 days)",
       "churn_risk_band", "low, medium or high",
@@ -175,7 +182,8 @@ public final class AlertsAndRollups {
 
   static final TableDoc BY_SEGMENT_DOC = TableDoc.of(
       "Account health per as-of date and segment x region x industry x csm_owner, with per-dimension and total rollup rows "
-          + "(filter on breakdown; (all) = rolled up, (none) = no value).",
+          + "(filter on breakdown; (all) = rolled up, (none) = no value). Bands and scores are the effective ones "
+          + "(an active override's, else the computed ones).",
       AsOf.DATE, "as-of date T of the run (partition column)",
       "breakdown", "dimensions the row is broken down by: detail (all four), segment, region, industry, csm_owner, or total",
       "segment", "account segment; (none) when null, (all) when the breakdown rolls it up",
@@ -204,7 +212,7 @@ public final class AlertsAndRollups {
 
   static final TableDoc HIERARCHY_DOC = TableDoc.of(
       "Account hierarchies per as-of date: one row per top-level account, rolling up the accounts below it (any depth); "
-          + "every active account is in exactly one row.",
+          + "every active account is in exactly one row. Bands and scores are the effective ones.",
       AsOf.DATE, "as-of date T of the run (partition column)",
       "top_account_id", "top-level account: reached by following parent_account_id until an account without a parent, "
           + "or a parent not active at T",

@@ -96,7 +96,9 @@ public final class EvaluateJob {
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest",
         () -> tables.write(cutoffs));
     print(ctx, summaries);
-    printForecast(ctx, forecastChecks, summaries.stream().map(CutoffSummary::cutoff).toList());
+    List<LocalDate> evaluated = summaries.stream().map(CutoffSummary::cutoff).toList();
+    printForecast(ctx, forecastChecks, evaluated);
+    AppliedOverrides.printOutcomes(ctx, warehouse, rows, evaluated);
     if (!skipped.isEmpty()) StepTimer.log("%s: %d of %d cutoffs skipped (too little history): %s", ctx.command(),
         skipped.size(), cutoffs.size(), String.join("; ", skipped));
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);

@@ -49,6 +49,7 @@ public final class NightlyJob {
     AccountFeatures features = AccountFeatures.compute(ctx);
     StepTimer timer = ctx.timer();
     try {
+      AppliedOverrides overrides = AppliedOverrides.of(ctx, features.warehouse());
       run.counted(features.quarantine());
       DriftMonitoring.Inputs drift = DriftMonitoring.inputs(ctx, features);
       QualityGate.Verdict gate = timer.step("quality gate", () -> QualityGate.check(config.quality(),
@@ -72,12 +73,15 @@ public final class NightlyJob {
         Dataset<Row> scored = Scorecard.score(features.rows(), config.scorecard());
         scored = HealthTrends.attach(scored, history);
         scored = ChurnScoring.apply(ctx, scored, config.model(), champion);
+        scored = overrides.attach(scored); // after the model: an override never reaches its inputs
         return Materialized.of(AccountHealth.select(scored, config.scorecard(), ctx));
       });
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), health,
-          history.select("account_id", AsOf.DATE, "churn_probability"));
+      // alerts, rollups and the worklist read the effective band and score (docs/overrides.md)
+      Dataset<Row> effective = overrides.effective(health);
+      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
+          history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective));
       // churn_forecast (when a model scored T) and account_worklist, also before account_health
-      ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), health, features.rows(),
+      ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(),
           Concurrently.await(champion).isPresent());
       DriftMonitoring.write(ctx, drift, health); // feature_drift, also before account_health
       Concurrently.await(featuresWritten);

@@ -161,7 +161,8 @@ class NightlyCommandTest {
     for (String day : List.of("2024-04-01", "2024-05-31", "2024-06-30")) {
       Dataset<Row> ofDay = alerts.filter("as_of_date = DATE'" + day + "'");
       Map<String, Long> perReason = new LinkedHashMap<>();
-      for (String r : List.of("band_worsened", "score_drop_7d", "score_drop_30d", "churn_risk_crossed")) {
+      for (String r : List.of("band_worsened", "score_drop_7d", "score_drop_30d", "churn_risk_crossed", "override_expiring",
+          "override_expired")) {
         perReason.put(r, ofDay.filter("alert_reason = '" + r + "'").count());
       }
       String counts = String.format("; %d alerts on %d accounts, per reason %s", ofDay.count(),

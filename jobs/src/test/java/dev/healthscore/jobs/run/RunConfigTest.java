@@ -43,6 +43,7 @@ class RunConfigTest {
       "monitoring            | 'monitoring: {psi_warn: 0.1}'",
       "monitoring.psi        | 'monitoring: {psi: {warm: 0.1}}'",
       "monitoring.input_volume | 'monitoring: {input_volume: {trailing: 7}}'",
+      "overrides             | 'overrides: {lifetime_days: 30}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -55,7 +56,7 @@ class RunConfigTest {
 
   @Test
   void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
-    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, monitoring, quality, run, scorecard, tuning, worklist)",
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, monitoring, overrides, quality, run, scorecard, tuning, worklist)",
         assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
     String custom = assertThrows(ConfigException.class, () -> read(
         "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
@@ -71,7 +72,8 @@ class RunConfigTest {
   void everyDefaultLivesInTheYamlOnly() {
     HealthscoreConfig defaults = HealthscoreConfig.defaults();
     List<String> checked = new ArrayList<>();
-    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist", "monitoring")) {
+    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist", "monitoring",
+        "overrides")) {
       for (String key : leafKeys(defaults.section(section), "")) {
         if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
         if (key.equals("model.features")) continue; // an empty features list is its own error
@@ -86,7 +88,9 @@ class RunConfigTest {
     assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
         && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop")
         && checked.contains("monitoring.psi.alert") && checked.contains("monitoring.input_volume.trailing_runs")
-        && checked.contains("monitoring.block_on_alert"), checked.toString());
+        && checked.contains("monitoring.block_on_alert")
+        && checked.contains("overrides.default_lifetime_days") && checked.contains("overrides.max_lifetime_days")
+        && checked.contains("overrides.expiring_within_days"), checked.toString());
   }
 
   @Test
@@ -119,6 +123,15 @@ class RunConfigTest {
         assertThrows(ConfigException.class, () -> read("monitoring: {psi: {warn: 0.3}}")).getMessage());
     assertEquals("config u.yaml: monitoring.input_volume.alert_share: must be at most warn_share (0.8)",
         assertThrows(ConfigException.class, () -> read("monitoring: {input_volume: {alert_share: 0.9}}")).getMessage());
+  }
+
+  @Test
+  void overridesLifetimesComeFromTheYamlAndTheDefaultMayNotExceedTheMaximum() {
+    RunConfig d = read("");
+    assertEquals(new dev.healthscore.models.overrides.OverridesConfig(90, 365, 14), d.overrides());
+    assertEquals(30, read("overrides: {default_lifetime_days: 30}").overrides().defaultLifetimeDays());
+    assertEquals("config u.yaml: overrides.default_lifetime_days: must be at most overrides.max_lifetime_days (60)",
+        assertThrows(ConfigException.class, () -> read("overrides: {max_lifetime_days: 60}")).getMessage());
   }
 
   @Test
