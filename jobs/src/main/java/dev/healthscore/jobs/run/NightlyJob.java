@@ -72,6 +72,8 @@ public final class NightlyJob {
         scored = ChurnScoring.apply(ctx, scored, config.model(), champion);
         return Materialized.of(AccountHealth.select(scored, config.scorecard(), ctx));
       });
+      // account_opportunities before the rollups: health_by_segment counts its signals
+      Opportunities.write(ctx, config.opportunities(), health, features.rows());
       AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), health,
           history.select("account_id", AsOf.DATE, "churn_probability"));
       // churn_forecast (when a model scored T) and account_worklist, also before account_health

@@ -7,6 +7,7 @@ import dev.healthscore.features.config.SectionReader;
 import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.forecast.ForecastConfig;
+import dev.healthscore.models.opportunities.OpportunitiesConfig;
 import dev.healthscore.models.rollup.WorklistConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.eval.EvaluationConfig;
@@ -30,7 +31,7 @@ import java.util.Set;
 public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
                         EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, AlertCooldown cooldown,
                         ForecastConfig forecast, WorklistConfig worklist, QualityGate.Limits quality, Duration lease,
-                        Duration heartbeat) {
+                        Duration heartbeat, OpportunitiesConfig opportunities) {
 
   public static RunConfig from(HealthscoreConfig config) {
     List<Feature> features = FeatureCatalog.features(config);
@@ -45,6 +46,7 @@ public record RunConfig(HealthscoreConfig source, List<Feature> features, Scorec
     EvaluationConfig evaluation = EvaluationConfig.from(config);
     return new RunConfig(config, features, ScorecardConfig.from(config, known), model, evaluation, TuningConfig.from(config),
         AlertsConfig.from(config, model.highRiskFrom()), AlertCooldown.from(config), ForecastConfig.from(config),
-        WorklistConfig.from(config, evaluation.capacityShare()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat);
+        WorklistConfig.from(config, evaluation.capacityShare()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat,
+        OpportunitiesConfig.from(config));
   }
 }
