@@ -40,6 +40,8 @@ class RunConfigTest {
       "tuning                | 'tuning: {reg: 0.1}'",
       "forecast              | 'forecast: {draws: 10}'",
       "worklist              | 'worklist: {capacity: 0.1}'",
+      "opportunities         | 'opportunities: {expand: {}}'",
+      "opportunities.advocacy | 'opportunities: {advocacy: {nps: 9}}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -52,7 +54,7 @@ class RunConfigTest {
 
   @Test
   void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
-    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, quality, run, scorecard, tuning, worklist)",
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, opportunities, quality, run, scorecard, tuning, worklist)",
         assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
     String custom = assertThrows(ConfigException.class, () -> read(
         "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
@@ -68,7 +70,7 @@ class RunConfigTest {
   void everyDefaultLivesInTheYamlOnly() {
     HealthscoreConfig defaults = HealthscoreConfig.defaults();
     List<String> checked = new ArrayList<>();
-    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist")) {
+    for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist", "opportunities")) {
       for (String key : leafKeys(defaults.section(section), "")) {
         if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
         if (key.equals("model.features")) continue; // an empty features list is its own error
@@ -81,7 +83,9 @@ class RunConfigTest {
     }
     assertTrue(checked.size() >= 25, "keys checked: " + checked);
     assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
-        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop"), checked.toString());
+        && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop")
+        && checked.contains("opportunities.expansion.min_days_to_renewal") && checked.contains("opportunities.collections.min_days_past_due"),
+        checked.toString());
   }
 
   @Test
