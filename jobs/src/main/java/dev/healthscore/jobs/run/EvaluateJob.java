@@ -20,6 +20,8 @@ import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.eval.ModelScores;
 import dev.healthscore.models.forecast.ForecastBacktest;
 import dev.healthscore.models.forecast.ForecastConfig;
+import dev.healthscore.models.opportunities.ExpansionBacktest;
+import dev.healthscore.features.warehouse.Contract;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
 import java.time.LocalDate;
@@ -70,22 +72,27 @@ public final class EvaluateJob {
     EvaluationTables tables = new EvaluationTables(ctx);
     List<CutoffSummary> summaries = new ArrayList<>();
     List<ForecastBacktest.Check> forecastChecks = new ArrayList<>();
+    List<ExpansionBacktest.Result> expansion = new ArrayList<>();
+    Dataset<Row> contracts = warehouse.accepted(Contract.CONTRACTS).select("account_id", "start_date", "seats", "arr");
     for (int i = 0; i < cutoffs.size(); i++) {
       LocalDate c = cutoffs.get(i);
       boolean gbt = eval.referenceGbt().equals("all") || (eval.referenceGbt().equals("latest") && c.equals(cutoffs.get(cutoffs.size() - 1)));
       CutoffEvaluation.Result r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt, forecast, checks -> {
         tables.addForecast(c, checks);
         forecastChecks.addAll(checks);
-      }));
+      }, scored -> expansion.add(ExpansionBacktest.evaluate(scored, contracts, c, model.horizonDays(),
+          ctx.config().opportunities().expansion()))));
       tables.add(r);
       summaries.add(summary(c, r));
     }
+    expansion.forEach(tables::addExpansion);
     run.checkStillHeld();
     Quarantine.publish(ctx, warehouse, counts);
-    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest",
-        () -> tables.write(cutoffs));
+    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest, "
+        + "model_expansion_backtest", () -> tables.write(cutoffs));
     print(ctx, summaries);
     printForecast(ctx, forecastChecks, cutoffs);
+    printExpansion(ctx, expansion);
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(summaries, counts);
@@ -94,7 +101,8 @@ public final class EvaluateJob {
   /** Trains as of C, scores the accounts active at C with every model, and computes the metrics. */
   static CutoffEvaluation.Result backtest(RunContext ctx, Dataset<Row> rows, LocalDate cutoff, ChurnModelConfig cfg,
                                           ScorecardConfig scorecard, EvaluationConfig eval, boolean withGbt,
-                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks) {
+                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks,
+                                          Consumer<Dataset<Row>> atCutoffScored) {
     List<LocalDate> snapshots = TrainingSet.snapshotDates(cutoff, cfg);
     Dataset<Row> training = TrainingSet.onDates(rows, snapshots);
     ChurnTrainer.Result trained = ChurnTrainer.train(training, cfg, "backtest-" + cutoff);
@@ -109,6 +117,7 @@ public final class EvaluateJob {
     GbtReference gbt = withGbt ? GbtReference.fit(training, cfg, trained.validation().validationDates(),
         trained.validation().trainDates()) : null;
     if (gbt != null) scored = gbt.score(scored);
+    atCutoffScored.accept(scored); // the expansion signal at C, from the same bands and features
     List<Row> r = scored.select(col("account_id"), col(TrainingSet.LABEL), col(ChurnModel.PROBABILITY),
             col(ChurnModel.RISK_BAND),
             // an account with no scored measure ranks as neutral (50) rather than being dropped
@@ -198,6 +207,16 @@ public final class EvaluateJob {
     StepTimer.log("%s: forecast interval coverage over %d checks (cutoffs x total and segments): accounts 80 %% %.0f %%, "
             + "95 %% %.0f %%; ARR 80 %% %.0f %%, 95 %% %.0f %% -> %s", ctx.command(), cov.checks(), 100 * cov.accounts()[0],
         100 * cov.accounts()[1], 100 * cov.arr()[0], 100 * cov.arr()[1], ForecastBacktest.verdict(0.80, cov.arr()[0]));
+  }
+
+  /** The expansion signal per cutoff: flagged accounts that expanded within the horizon, against green accounts. */
+  private static void printExpansion(RunContext ctx, List<ExpansionBacktest.Result> results) {
+    StepTimer.log("%s: expansion signal backtest (more seats or ARR within %d days; base rate = all green accounts):",
+        ctx.command(), ctx.config().model().horizonDays());
+    for (ExpansionBacktest.Result r : results) {
+      StepTimer.log("  %s: flagged %d of %d green, %d expanded: precision %.1f %% vs base rate %.1f %% -> lift %.2f",
+          r.cutoff(), r.flagged(), r.green(), r.flaggedExpanded(), 100 * r.precision(), 100 * r.baseRate(), r.lift());
+    }
   }
 
   private static String auc(CutoffSummary s, String model) {

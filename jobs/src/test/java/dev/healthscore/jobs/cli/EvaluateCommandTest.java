@@ -90,6 +90,16 @@ class EvaluateCommandTest {
         + "churned_arr_low_95 AND churned_arr_high_95)").count());
     assertEquals(2, table(lake, "model_forecast_backtest").filter("level = 'total'").count());
     assertEquals(10, table(lake, "model_calibration").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count());
+    // expansion backtest: one row per cutoff over the cutoff's accounts; flagged accounts are green; shares as defined
+    Row ex = table(lake, "model_expansion_backtest").filter("cutoff_date = DATE'2025-05-31'").first();
+    assertEquals(2, table(lake, "model_expansion_backtest").count());
+    assertEquals(accounts, ex.<Long>getAs("accounts"));
+    assertTrue(ex.<Long>getAs("flagged_accounts") <= ex.<Long>getAs("green_accounts"));
+    assertTrue(ex.<Long>getAs("flagged_expanded") <= ex.<Long>getAs("green_expanded"));
+    assertTrue(ex.<Long>getAs("green_expanded") <= ex.<Long>getAs("expanded"));
+    if (ex.<Long>getAs("green_accounts") > 0) {
+      assertEquals((double) ex.<Long>getAs("green_expanded") / ex.<Long>getAs("green_accounts"), ex.<Double>getAs("base_rate"), 1e-12);
+    }
     assertTrue(table(lake, "model_roc").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count() > 2);
 
     // re-running replaces the cutoffs it evaluates, and only those: a second run with one
