@@ -27,6 +27,7 @@ import java.util.Set;
  * @param features the feature catalog: built-in and custom features
  * @param lease how long a running run's lease lasts without renewal ({@code run.lease_seconds})
  * @param heartbeat how often a running run renews it ({@code run.heartbeat_seconds})
+ * @param opportunities the thresholds of account_opportunities' signals ({@code opportunities})
  */
 public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
                         EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, AlertCooldown cooldown,
