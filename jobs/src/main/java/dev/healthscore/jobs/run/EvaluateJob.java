@@ -21,6 +21,7 @@ import dev.healthscore.models.eval.ModelScores;
 import dev.healthscore.models.forecast.ForecastBacktest;
 import dev.healthscore.models.forecast.ForecastConfig;
 import dev.healthscore.models.opportunities.ExpansionBacktest;
+import dev.healthscore.models.opportunities.OpportunitiesConfig;
 import dev.healthscore.features.warehouse.Contract;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -60,6 +61,10 @@ public final class EvaluateJob {
     List<LocalDate> cutoffs = eval.cutoffDates(ctx.asOf(), model.horizonDays());
     TreeSet<LocalDate> dates = new TreeSet<>(cutoffs);
     for (LocalDate c : cutoffs) dates.addAll(TrainingSet.snapshotDates(c, model));
+    // the expansion signal's cutoffs: its horizon (longer than the churn model's) ends by T
+    OpportunitiesConfig.Expansion expansionCfg = ctx.config().opportunities().expansion();
+    List<LocalDate> expansionCutoffs = eval.cutoffDates(ctx.asOf(), expansionCfg.backtestHorizonDays());
+    dates.addAll(expansionCutoffs);
     StepTimer.log("%s: %d cutoffs %s .. %s; features for %d dates in one pass (training snapshots of every cutoff)",
         ctx.command(), cutoffs.size(), cutoffs.get(0), cutoffs.get(cutoffs.size() - 1), dates.size());
     Dataset<Row> rows = timer.step("compute features for every cutoff and snapshot", () -> ChurnTrainer.materialize(
@@ -80,16 +85,20 @@ public final class EvaluateJob {
       CutoffEvaluation.Result r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt, forecast, checks -> {
         tables.addForecast(c, checks);
         forecastChecks.addAll(checks);
-      }, scored -> expansion.add(ExpansionBacktest.evaluate(scored, contracts, c, model.horizonDays(),
-          ctx.config().opportunities().expansion()))));
+      }));
       tables.add(r);
       summaries.add(summary(c, r));
     }
-    expansion.forEach(tables::addExpansion);
+    for (LocalDate c : expansionCutoffs) {
+      ExpansionBacktest.Result r = timer.step("expansion backtest: cutoff " + c,
+          () -> expansionAt(rows, c, scorecard, contracts, expansionCfg));
+      expansion.add(r);
+      tables.addExpansion(r);
+    }
     run.checkStillHeld();
     Quarantine.publish(ctx, warehouse, counts);
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest, "
-        + "model_expansion_backtest", () -> tables.write(cutoffs));
+        + "model_expansion_backtest", () -> tables.write(cutoffs, expansionCutoffs));
     print(ctx, summaries);
     printForecast(ctx, forecastChecks, cutoffs);
     printExpansion(ctx, expansion);
@@ -101,8 +110,7 @@ public final class EvaluateJob {
   /** Trains as of C, scores the accounts active at C with every model, and computes the metrics. */
   static CutoffEvaluation.Result backtest(RunContext ctx, Dataset<Row> rows, LocalDate cutoff, ChurnModelConfig cfg,
                                           ScorecardConfig scorecard, EvaluationConfig eval, boolean withGbt,
-                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks,
-                                          Consumer<Dataset<Row>> atCutoffScored) {
+                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks) {
     List<LocalDate> snapshots = TrainingSet.snapshotDates(cutoff, cfg);
     Dataset<Row> training = TrainingSet.onDates(rows, snapshots);
     ChurnTrainer.Result trained = ChurnTrainer.train(training, cfg, "backtest-" + cutoff);
@@ -117,7 +125,6 @@ public final class EvaluateJob {
     GbtReference gbt = withGbt ? GbtReference.fit(training, cfg, trained.validation().validationDates(),
         trained.validation().trainDates()) : null;
     if (gbt != null) scored = gbt.score(scored);
-    atCutoffScored.accept(scored); // the expansion signal at C, from the same bands and features
     List<Row> r = scored.select(col("account_id"), col(TrainingSet.LABEL), col(ChurnModel.PROBABILITY),
             col(ChurnModel.RISK_BAND),
             // an account with no scored measure ranks as neutral (50) rather than being dropped
@@ -168,6 +175,18 @@ public final class EvaluateJob {
     return CutoffEvaluation.evaluate(cutoff, y, renewing, models, eval.capacityShare(), cfg.highRiskFrom(), bootstrap);
   }
 
+  /**
+   * The expansion signal at C from the health band and the features of C. Without the churn
+   * risk part: these cutoffs lie a backtest horizon (a year) before T, where the snapshots a
+   * churn model trains on mostly precede the warehouse's history, so the rule runs as nightly
+   * runs it before a first model (band only).
+   */
+  static ExpansionBacktest.Result expansionAt(Dataset<Row> rows, LocalDate cutoff, ScorecardConfig scorecard, Dataset<Row> contracts,
+                                              OpportunitiesConfig.Expansion expansion) {
+    Dataset<Row> atCutoff = TrainingSet.onDates(rows, List.of(cutoff)).withColumn(ChurnModel.RISK_BAND, lit(null).cast("string"));
+    return ExpansionBacktest.evaluate(Scorecard.score(atCutoff, scorecard), contracts, cutoff, expansion.backtestHorizonDays(), expansion);
+  }
+
   private static CutoffSummary summary(LocalDate c, CutoffEvaluation.Result r) {
     Map<String, double[]> auc = new java.util.LinkedHashMap<>();
     Map<String, Double> lift = new java.util.LinkedHashMap<>();
@@ -212,7 +231,7 @@ public final class EvaluateJob {
   /** The expansion signal per cutoff: flagged accounts that expanded within the horizon, against green accounts. */
   private static void printExpansion(RunContext ctx, List<ExpansionBacktest.Result> results) {
     StepTimer.log("%s: expansion signal backtest (more seats or ARR within %d days; base rate = all green accounts):",
-        ctx.command(), ctx.config().model().horizonDays());
+        ctx.command(), ctx.config().opportunities().expansion().backtestHorizonDays());
     for (ExpansionBacktest.Result r : results) {
       StepTimer.log("  %s: flagged %d of %d green, %d expanded: precision %.1f %% vs base rate %.1f %% -> lift %.2f",
           r.cutoff(), r.flagged(), r.green(), r.flaggedExpanded(), 100 * r.precision(), 100 * r.baseRate(), r.lift());

@@ -48,8 +48,9 @@ final class EvaluationTables {
       "The expansion signal of account_opportunities backtested: per cutoff, the accounts it flags at the cutoff and the share "
           + "that expanded (a contract starting within the horizon with more seats or a higher ARR than at the cutoff), against "
           + "the same share among all green accounts (docs/opportunities.md).",
-      "cutoff_date", "backtest cutoff C: bands, churn risk (model trained as of C) and features as of C",
-      "horizon_days", "expansion counted in (C, C + horizon_days] (model.horizon_days)",
+      "cutoff_date", "backtest cutoff C (monthly, the latest at T - horizon_days): health band and features as of C "
+          + "(no churn risk part: the rule as nightly applies it before a first model)",
+      "horizon_days", "expansion counted in (C, C + horizon_days] (opportunities.expansion.backtest_horizon_days)",
       "accounts", "accounts active at C", "expanded", "of them, expanded within the horizon",
       "green_accounts", "accounts in the green band at C", "green_expanded", "of them, expanded",
       "base_rate", "green_expanded / green_accounts (null when no account is green)",
@@ -188,7 +189,8 @@ final class EvaluationTables {
         Date.valueOf(ctx.asOf()), ctx.runId()));
   }
 
-  void write(List<LocalDate> cutoffs) {
+  /** @param expansionCutoffs the expansion backtest's own cutoffs (its horizon is opportunities.expansion.backtest_horizon_days) */
+  void write(List<LocalDate> cutoffs, List<LocalDate> expansionCutoffs) {
     var spark = ctx.spark();
     var lake = ctx.lake();
     lake.replaceWhere(LakeTables.MODEL_EVALUATION, spark.createDataFrame(evaluation, EVALUATION_SCHEMA), "cutoff_date", cutoffs, EVALUATION_DOC);
@@ -197,7 +199,7 @@ final class EvaluationTables {
     lake.replaceWhere(LakeTables.MODEL_ROC, spark.createDataFrame(roc, ROC_SCHEMA), "cutoff_date", cutoffs, ROC_DOC);
     lake.replaceWhere(LakeTables.MODEL_BAND_RATES, spark.createDataFrame(bands, BAND_SCHEMA), "cutoff_date", cutoffs, BAND_DOC);
     lake.replaceWhere(LakeTables.MODEL_FORECAST_BACKTEST, spark.createDataFrame(forecast, FORECAST_SCHEMA), "cutoff_date", cutoffs, FORECAST_DOC);
-    lake.replaceWhere(LakeTables.MODEL_EXPANSION_BACKTEST, spark.createDataFrame(expansion, EXPANSION_SCHEMA), "cutoff_date", cutoffs,
+    lake.replaceWhere(LakeTables.MODEL_EXPANSION_BACKTEST, spark.createDataFrame(expansion, EXPANSION_SCHEMA), "cutoff_date", expansionCutoffs,
         EXPANSION_DOC);
   }
 

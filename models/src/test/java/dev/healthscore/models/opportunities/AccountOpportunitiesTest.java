@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Each signal's rule on hand-made accounts at its thresholds, the evidence in words, and since when it has held. */
 class AccountOpportunitiesTest {
   /** The defaults: expansion 0.8 per seat or growth 1.2, renewal > 60 days; advocacy NPS 9 / CSM 5, tenure 180; collections 30 days. */
-  static final OpportunitiesConfig CFG = new OpportunitiesConfig(new OpportunitiesConfig.Expansion(0.8, 1.2, 60),
+  static final OpportunitiesConfig CFG = new OpportunitiesConfig(new OpportunitiesConfig.Expansion(0.8, 1.2, 60, 365),
       new OpportunitiesConfig.Advocacy(9, 5, 180), new OpportunitiesConfig.Collections(30));
 
   static final StructType FEATURES = new StructType().add("account_id", "string").add("as_of_date", "date")

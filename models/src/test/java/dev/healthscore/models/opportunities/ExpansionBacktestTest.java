@@ -52,7 +52,7 @@ class ExpansionBacktestTest {
         contract("f4", 30, 70, 7000.0), contract("f5", 10, 50, 5000.0), contract("f6", 0, 100, 10000.0),
         contract("y1", 5, 80, 8000.0), contract("z9", 5, 80, 8000.0)), CONTRACTS);
     ExpansionBacktest.Result r = ExpansionBacktest.evaluate(atCutoff, contracts, C, 90,
-        new OpportunitiesConfig.Expansion(0.8, 1.2, 60));
+        new OpportunitiesConfig.Expansion(0.8, 1.2, 60, 365));
     assertEquals(new ExpansionBacktest.Result(C, 90, 7, 4, 6, 3, 3, 2), r);
     assertEquals(2.0 / 3, r.precision(), 1e-12);
     assertEquals(0.5, r.baseRate(), 1e-12);
