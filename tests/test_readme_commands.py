@@ -43,7 +43,7 @@ def test_readme_demo_verbatim(record_timing):
     assert report.stat().st_size > 50_000 and "<svg" in report.read_text()
     lake = demo / "lake"
     for table in ("account_features", "account_health", "health_alerts", "health_by_segment", "account_hierarchy_health",
-                  "churn_forecast", "account_worklist", "churn_models", "model_evaluation", "model_forecast_backtest",
+                  "churn_forecast", "account_worklist", "account_opportunities", "churn_models", "model_evaluation", "model_forecast_backtest",
                   "scorecard_tuning", "feature_drift", "runs"):
         assert (lake / table / "_delta_log").is_dir(), table
     runs = DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist()

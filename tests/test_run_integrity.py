@@ -23,9 +23,9 @@ HEALTHSCORE = str(ROOT / "bin" / "healthscore")
 DAY = "2024-08-31"      # inside the shared world (2024-01-01 .. 2024-09-01)
 OTHER_DAY = "2024-07-31"
 DATED = ("account_features", "account_health", "health_alerts", "health_by_segment", "account_hierarchy_health",
-         "churn_forecast", "account_worklist", "feature_drift")
-# may have no rows for a date: no alert, nobody needing attention, no model trained yet (no forecast)
-MAY_BE_EMPTY = ("health_alerts", "account_worklist", "churn_forecast")
+         "churn_forecast", "account_worklist", "account_opportunities", "feature_drift")
+# may have no rows for a date: no alert, nobody needing attention, no model trained yet (no forecast), no signal
+MAY_BE_EMPTY = ("health_alerts", "account_worklist", "churn_forecast", "account_opportunities")
 
 
 def start(env, cwd, *args, extra_env=None):

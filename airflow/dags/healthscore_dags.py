@@ -95,13 +95,13 @@ WAREHOUSE_ASSETS = {t: Asset(f"healthscore_warehouse_{t}", uri=f"healthscore://w
                     for t in WAREHOUSE_TABLES}
 # what every nightly run replaces for T, account_health last (churn_forecast too, when a model exists)
 NIGHTLY_TABLES = ("quarantine", "account_features", "health_alerts", "health_by_segment", "account_hierarchy_health",
-                  "account_worklist", "feature_drift", "account_health")
+                  "account_worklist", "account_opportunities", "feature_drift", "account_health")
 LAKE_ASSETS = {t: Asset(f"healthscore_{t}", uri=f"healthscore://lake/{t}", group="healthscore")
                for t in (*NIGHTLY_TABLES, "churn_models", "model_evaluation")}
 ACCOUNT_HEALTH = LAKE_ASSETS["account_health"]
 HEALTH_ALERTS = LAKE_ASSETS["health_alerts"]
 EVALUATION_TABLES = ("model_evaluation", "model_gains", "model_calibration", "model_roc", "model_band_rates",
-                     "model_forecast_backtest")
+                     "model_forecast_backtest", "model_expansion_backtest")
 
 
 def _nightly_schedule():

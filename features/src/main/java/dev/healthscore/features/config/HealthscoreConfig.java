@@ -23,7 +23,7 @@ import java.util.Set;
 public final class HealthscoreConfig {
   public static final String DEFAULTS_RESOURCE = "/healthscore-defaults.yaml";
   static final Set<String> SECTIONS = Set.of("features", "scorecard", "model", "evaluation", "alerts", "quality", "run",
-      "tuning", "forecast", "worklist", "monitoring", "overrides");
+      "tuning", "forecast", "worklist", "monitoring", "overrides", "opportunities");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION); // a repeated key is a mistake, not an override
 

@@ -255,18 +255,26 @@ final class WorldModel {
   /**
    * Every contract term an account would have if it never churned, up to the world's end:
    * aid, k, start_date, end_date (= start of term k+1), seats, arr, and the renewal decision
-   * at end_date (renewal_churn) from the health of the month before it.
+   * at end_date (renewal_churn) from the health of the month before it. At a renewal the
+   * account may also buy an add-on (ARR up 15-25 % for good, seats unchanged), more likely
+   * when its health is high and has grown over the 3 months before: the expansions the
+   * opportunities' expansion signal should find. Seats, users and usage do not depend on it.
    */
   Dataset<Row> contractTerms(Dataset<Row> accounts, Dataset<Row> health) {
     Column aid = c("aid");
     Column k = c("k");
     Column nTerms = floor(datediff(w1, c("created_date")).divide(c("term").multiply(28))).cast("int").plus(2);
     Dataset<Row> healthAtMonth = health.select(c("aid"), c("m").as("r"), c("h").as("h_r"), c("last_champ_m").as("lc_r"));
+    Dataset<Row> healthThreeBefore = health.select(c("aid"), c("m").plus(3).as("r"), c("h").as("h_r3"));
     WindowSpec byK = Window.partitionBy("aid").orderBy("k");
     WindowSpec upToK = byK.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column growth = when(k.equalTo(0), lit(0.0))
         .otherwise(lit(0.02).plus(coalesce(lag(c("h_r"), 1).over(byK), c("mu")).multiply(0.10))
             .plus(r.normal("seat_growth", aid, k).multiply(0.07)));
+    // the add-on at the renewal that starts term k: from the health at that renewal and its 3-month growth
+    Column pAddOn = sigmoid(lit(-2.5).plus(lag(c("h_r"), 1).over(byK).multiply(1.2)).plus(lag(c("dh_r"), 1).over(byK).multiply(2.0)));
+    Column addOn = when(k.gt(0).and(r.u("add_on", aid, k).lt(pAddOn)), log(lit(1.15).plus(r.u("add_on_size", aid, k).multiply(0.10))))
+        .otherwise(lit(0.0));
     Column renewalInWorld = c("end_date").geq(w0).and(c("end_date").lt(w1));
     Column pChurn = sigmoid(bySeg(-1.6, -2.0, -2.4).minus(c("h_r").multiply(1.5)).plus(c("g").multiply(planted ? 2.0 : 0.0)));
     return accounts.select("aid", "account_id", "seg", "created_date", "term", "monthly", "seats0", "site_license",
@@ -278,13 +286,17 @@ final class WorldModel {
         .withColumn("r", monthIndex(date_sub(c("end_date"), 1)))
         .join(healthAtMonth, new String[] {"aid", "r"}, "left")
         .withColumn("h_r", coalesce(c("h_r"), c("mu")))
+        .join(healthThreeBefore, new String[] {"aid", "r"}, "left")
+        .withColumn("dh_r", c("h_r").minus(coalesce(c("h_r3"), c("h_r"))))
         .withColumn("growth", growth)
+        .withColumn("add_on", addOn)
         .withColumn("seat_count", clampInt(c("seats0").multiply(exp(sum("growth").over(upToK))), 1, 20000))
         .withColumn("contract_id", format_string("%s-c%02d", c("account_id"), k))
-        .withColumn("arr", round(c("seat_count").multiply(c("price")).multiply(exp(r.normal("arr", aid, k).multiply(0.05)))
-            .plus(c("fee")), 2))
+        .withColumn("arr", round(c("seat_count").multiply(c("price")).multiply(exp(sum("add_on").over(upToK)))
+            // the account's price noise, drawn once: ARR moves only with seats and add-ons
+            .multiply(exp(r.normal("arr", aid).multiply(0.05))).plus(c("fee")), 2))
         .withColumn("renewal_churn", renewalInWorld.and(r.u("renewal_churn", aid, k).lt(pChurn)))
-        .drop("growth");
+        .drop("growth", "add_on", "h_r3", "dh_r");
   }
 
   /**

@@ -57,6 +57,10 @@ public final class LakeTables {
   /** Append-only log of bin/healthscore override (docs/overrides.md). */
   public static final String OVERRIDE_CHANGES = "override_changes";
 
+  public static final String ACCOUNT_OPPORTUNITIES = "account_opportunities";
+  /** What {@code evaluate} writes about the expansion signal: one row per backtest cutoff. */
+  public static final String MODEL_EXPANSION_BACKTEST = "model_expansion_backtest";
+
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",
       "table_name", "warehouse table the row came from",
@@ -153,6 +157,26 @@ public final class LakeTables {
       "days_on_list", "days from on_list_since to T",
       "above_capacity_line", "rank <= capacity_line: within what the CS team can work (worklist.capacity_share)",
       "capacity_line", "floor(worklist.capacity_share x active accounts at T)",
+      "run_id", "run that wrote the row",
+      "computed_at", "when the row was computed (UTC)");
+
+  public static final TableDoc OPPORTUNITIES_DOC = TableDoc.of(
+      "Growth and cash signals for the CS team: one row per account, as-of date and signal that holds at T (expansion, "
+          + "advocacy, collections), with the evidence in words; thresholds from the opportunities config section "
+          + "(docs/opportunities.md).",
+      AsOf.DATE, "as-of date T of the nightly run (partition column)",
+      "account_id", "account identifier",
+      "signal", "expansion (green, low churn risk, seats in use or usage growing, no renewal soon), advocacy (green, top NPS "
+          + "or CSM score, no P1 ticket in 90 days, long tenure) or collections (an invoice long past due)",
+      "evidence", "why the signal holds, in words with the numbers behind it",
+      "arr", "annual recurring revenue at T",
+      "csm_owner", "customer success manager",
+      "segment", "account segment", "region", "account region", "industry", "account industry",
+      "health_band", "health band at T", "health_score", "health score at T (0-100)",
+      "churn_probability", "churn probability within the model horizon (null before a model is trained)",
+      "churn_risk_band", "low, medium or high (null before a model is trained)",
+      "since", "first as-of date of the account's current unbroken run of this signal (consecutive nightly runs; T when new)",
+      "days_in_signal", "days from since to T",
       "run_id", "run that wrote the row",
       "computed_at", "when the row was computed (UTC)");
 }

@@ -90,6 +90,11 @@ public final class HtmlReport {
             + "snapshots it did not learn from. AUC among renewing accounts ranks only the accounts whose renewal falls within "
             + "the horizon: whether the score measures health rather than the calendar. The suggestion is not in use until "
             + "someone adopts it.", ScorecardTuningSection.table(t)));
+    d.expansion().filter(x -> !x.isEmpty()).ifPresent(x -> section(b, "expansion", "wide", "Expansion signal: did flagged accounts grow?",
+        "At each cutoff, the accounts the expansion signal of account_opportunities flagged (green, low churn risk, seats in "
+            + "use or usage growing, no renewal soon), and the share that signed a contract with more seats or a higher ARR "
+            + "within the horizon, next to the same share among all green accounts; lift is how many times more often a "
+            + "flagged account expanded.", expansionTable(x)));
     section(b, "metrics", "wide", "All metrics per cutoff and model",
         "AUC and PR-AUC measure how well accounts are ranked (higher is better); log loss, Brier score and ECE measure how "
             + "accurate the probabilities are (lower is better); lift, precision and recall are at the team's capacity.",
@@ -367,6 +372,21 @@ public final class HtmlReport {
   }
 
   // ---- sections ----
+
+  static String expansionTable(List<ReportData.Expansion> rows) {
+    StringBuilder b = new StringBuilder("<table class=\"metrics\" data-table=\"expansion\">\n<thead><tr><th>Cutoff</th>"
+        + "<th class=\"num\">Flagged</th><th class=\"num\">Of them expanded</th><th class=\"num\">Precision</th>"
+        + "<th class=\"num\">Green accounts</th><th class=\"num\">Base rate</th><th class=\"num\">Lift</th></tr></thead>\n<tbody>\n");
+    for (ReportData.Expansion r : rows) {
+      b.append("<tr><td>").append(r.cutoff()).append("</td><td class=\"num\">").append(String.format(java.util.Locale.ROOT, "%,d", r.flaggedAccounts()))
+          .append("</td><td class=\"num\">").append(String.format(java.util.Locale.ROOT, "%,d", r.flaggedExpanded()))
+          .append("</td><td class=\"num\">").append(Html.pct(r.precision()))
+          .append("</td><td class=\"num\">").append(String.format(java.util.Locale.ROOT, "%,d", r.greenAccounts()))
+          .append("</td><td class=\"num\">").append(Html.pct(r.baseRate()))
+          .append("</td><td class=\"num\">").append(Html.num2(r.lift())).append("</td></tr>\n");
+    }
+    return b.append("</tbody>\n</table>\n").toString();
+  }
 
   private static void section(StringBuilder b, String id, String cls, String title, String explanation, String body) {
     b.append("<section id=\"").append(id).append("\" class=\"card").append(cls.isEmpty() ? "" : " " + cls).append("\">\n<h2>")

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param tuning the latest scorecard_tuning rows (empty: the section is left out)
  * @param forecast the churn forecast and its backtest (empty: the section is left out)
  * @param drift the latest feature_drift rows (empty: the section is left out)
+ * @param expansion the expansion signal's backtest per cutoff, up to the report's cutoff (empty: the section is left out)
  */
 public record ReportData(
     String lakeRoot,
@@ -39,15 +40,16 @@ public record ReportData(
     List<String> missingTables,
     Optional<List<Tuning>> tuning,
     Optional<ForecastSection.Data> forecast,
-    Optional<DriftSection.Data> drift) {
+    Optional<DriftSection.Data> drift,
+    Optional<List<Expansion>> expansion) {
 
-  /** Without drift monitoring: a lake from before feature_drift. */
+  /** Without drift monitoring and the expansion backtest: a lake from before them. */
   public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
                     Optional<List<Gain>> gains, Optional<List<CalibrationBin>> calibration, Optional<List<RocPoint>> roc,
                     Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
                     List<String> missingTables, Optional<List<Tuning>> tuning, Optional<ForecastSection.Data> forecast) {
     this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
-        tuning, forecast, Optional.empty());
+        tuning, forecast, Optional.empty(), Optional.empty());
   }
 
   /** Without the optional sections (scorecard_tuning, the forecast): a lake from before them. */
@@ -56,8 +58,12 @@ public record ReportData(
                     Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
                     List<String> missingTables) {
     this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
-        Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
+
+  /** One model_expansion_backtest row: the expansion signal at a cutoff; shares null when undefined. */
+  public record Expansion(LocalDate cutoff, int horizonDays, long greenAccounts, long flaggedAccounts, long flaggedExpanded,
+                          Double precision, Double baseRate, Double lift) {}
 
   /** One scorecard_tuning row of the latest tune-scorecard run (scorecard: current or suggested). */
   public record Tuning(LocalDate asOf, String scorecard, String scorecardId, String metric, String item, Double value,

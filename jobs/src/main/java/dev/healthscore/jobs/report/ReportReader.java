@@ -103,8 +103,23 @@ final class ReportReader {
         : timer.step("read " + LakeTables.SCORECARD_TUNING, () -> tuning(lake));
     Optional<ForecastSection.Data> forecast = Optional.of(ForecastSection.read(lake, cutoff, timer));
     Optional<DriftSection.Data> drift = DriftSection.read(lake, timer);
+    Optional<List<ReportData.Expansion>> expansion = !lake.exists(LakeTables.MODEL_EXPANSION_BACKTEST) ? Optional.empty()
+        : timer.step("read " + LakeTables.MODEL_EXPANSION_BACKTEST, () -> expansion(lake, cutoff));
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
-        List.copyOf(missing), tuning, forecast, drift);
+        List.copyOf(missing), tuning, forecast, drift, expansion);
+  }
+
+  /** The expansion backtest rows of the cutoffs up to the report's, oldest first. */
+  static Optional<List<ReportData.Expansion>> expansion(Lake lake, LocalDate cutoff) {
+    List<ReportData.Expansion> rows = lake.read(LakeTables.MODEL_EXPANSION_BACKTEST)
+        .filter(org.apache.spark.sql.functions.col("cutoff_date").leq(org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(cutoff))))
+        .orderBy("cutoff_date").collectAsList().stream().map(r -> {
+          Cells c = new Cells(LakeTables.MODEL_EXPANSION_BACKTEST, r);
+          return new ReportData.Expansion(((java.sql.Date) c.required("cutoff_date")).toLocalDate(), c.intRequired("horizon_days"),
+              c.longRequired("green_accounts"), c.longRequired("flagged_accounts"), c.longRequired("flagged_expanded"),
+              c.dbl("precision"), c.dbl("base_rate"), c.dbl("lift"));
+        }).toList();
+    return Optional.of(rows);
   }
 
   /** The rows of the latest tune-scorecard as-of date; empty when the table has none. */

@@ -19,6 +19,7 @@ import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.alerts.HealthAlerts;
 import dev.healthscore.models.overrides.HealthOverrides;
+import dev.healthscore.models.opportunities.AccountOpportunities;
 import dev.healthscore.models.rollup.AccountHierarchy;
 import dev.healthscore.models.rollup.HealthBySegment;
 import java.sql.Date;
@@ -77,7 +78,7 @@ public final class AlertsAndRollups {
           return counts;
         });
         timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
-            ctx.stamp(HealthBySegment.rollup(health, alerts, cfg.highChurnProbability())), t, BY_SEGMENT_DOC));
+            ctx.stamp(HealthBySegment.rollup(health, alerts, opportunitiesOfT(ctx), cfg.highChurnProbability())), t, BY_SEGMENT_DOC));
         return m;
       });
       Future<WriteMetrics> hierarchy = pool.submit(() -> timer.step("write account_hierarchy_health", () -> {
@@ -123,6 +124,15 @@ public final class AlertsAndRollups {
     return ctx.lake().read(LakeTables.HEALTH_ALERTS)
         .filter(col(AsOf.DATE).lt(lit(t)).and(col(AsOf.DATE).geq(lit(Date.valueOf(ctx.asOf().minusDays(cooldown.days()))))))
         .select("account_id", AsOf.DATE, "alert_reason", "severity", "health_band");
+  }
+
+  /** account_opportunities of T (account_id, as_of_date, signal), written just before; none when the table is not there. */
+  static Dataset<Row> opportunitiesOfT(RunContext ctx) {
+    if (!ctx.lake().exists(LakeTables.ACCOUNT_OPPORTUNITIES)) {
+      return ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+          .add("account_id", "string").add(AsOf.DATE, "date").add(AccountOpportunities.SIGNAL, "string"));
+    }
+    return ctx.lake().readDate(LakeTables.ACCOUNT_OPPORTUNITIES, ctx.asOf()).select("account_id", AsOf.DATE, AccountOpportunities.SIGNAL);
   }
 
   private static Column[] perReasonCounts() {
@@ -207,6 +217,12 @@ public final class AlertsAndRollups {
       "accounts_with_alerts", "accounts with at least one row in health_alerts for the date",
       "accounts_needing_attention", "accounts at risk or with an alert: the one 'needs attention' definition, "
           + "so the rows of account_worklist for the date",
+      "accounts_expansion", "accounts with the expansion signal in account_opportunities for the date",
+      "arr_expansion", "ARR of the accounts with the expansion signal",
+      "accounts_advocacy", "accounts with the advocacy signal in account_opportunities for the date",
+      "arr_advocacy", "ARR of the accounts with the advocacy signal",
+      "accounts_collections", "accounts with the collections signal in account_opportunities for the date",
+      "arr_collections", "ARR of the accounts with the collections signal",
       "run_id", "run that wrote the row",
       "computed_at", "when the row was computed (UTC)");
 

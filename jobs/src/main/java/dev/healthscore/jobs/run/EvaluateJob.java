@@ -20,6 +20,9 @@ import dev.healthscore.models.eval.EvaluationConfig;
 import dev.healthscore.models.eval.ModelScores;
 import dev.healthscore.models.forecast.ForecastBacktest;
 import dev.healthscore.models.forecast.ForecastConfig;
+import dev.healthscore.models.opportunities.ExpansionBacktest;
+import dev.healthscore.models.opportunities.OpportunitiesConfig;
+import dev.healthscore.features.warehouse.Contract;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
 import java.time.LocalDate;
@@ -58,6 +61,10 @@ public final class EvaluateJob {
     List<LocalDate> cutoffs = eval.cutoffDates(ctx.asOf(), model.horizonDays());
     TreeSet<LocalDate> dates = new TreeSet<>(cutoffs);
     for (LocalDate c : cutoffs) dates.addAll(TrainingSet.snapshotDates(c, model));
+    // the expansion signal's cutoffs: its horizon (longer than the churn model's) ends by T
+    OpportunitiesConfig.Expansion expansionCfg = ctx.config().opportunities().expansion();
+    List<LocalDate> expansionCutoffs = eval.cutoffDates(ctx.asOf(), expansionCfg.backtestHorizonDays());
+    dates.addAll(expansionCutoffs);
     StepTimer.log("%s: %d cutoffs %s .. %s; features for %d dates in one pass (training snapshots of every cutoff)",
         ctx.command(), cutoffs.size(), cutoffs.get(0), cutoffs.get(cutoffs.size() - 1), dates.size());
     Dataset<Row> rows = timer.step("compute features for every cutoff and snapshot", () -> ChurnTrainer.materialize(
@@ -71,6 +78,8 @@ public final class EvaluateJob {
     List<CutoffSummary> summaries = new ArrayList<>();
     List<ForecastBacktest.Check> forecastChecks = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    List<ExpansionBacktest.Result> expansion = new ArrayList<>();
+    Dataset<Row> contracts = warehouse.accepted(Contract.CONTRACTS).select("account_id", "start_date", "seats", "arr");
     for (int i = 0; i < cutoffs.size(); i++) {
       LocalDate c = cutoffs.get(i);
       boolean gbt = eval.referenceGbt().equals("all") || (eval.referenceGbt().equals("latest") && c.equals(cutoffs.get(cutoffs.size() - 1)));
@@ -91,13 +100,20 @@ public final class EvaluateJob {
     if (summaries.isEmpty()) {
       throw new IllegalArgumentException("no cutoff could be backtested: " + String.join("; ", skipped));
     }
+    for (LocalDate c : expansionCutoffs) {
+      ExpansionBacktest.Result r = timer.step("expansion backtest: cutoff " + c,
+          () -> expansionAt(rows, c, scorecard, contracts, expansionCfg));
+      expansion.add(r);
+      tables.addExpansion(r);
+    }
     run.checkStillHeld();
     Quarantine.publish(ctx, warehouse, counts);
-    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest",
-        () -> tables.write(cutoffs));
+    timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest, "
+        + "model_expansion_backtest", () -> tables.write(cutoffs, expansionCutoffs));
     print(ctx, summaries);
     List<LocalDate> evaluated = summaries.stream().map(CutoffSummary::cutoff).toList();
     printForecast(ctx, forecastChecks, evaluated);
+    printExpansion(ctx, expansion);
     AppliedOverrides.printOutcomes(ctx, warehouse, rows, evaluated);
     if (!skipped.isEmpty()) StepTimer.log("%s: %d of %d cutoffs skipped (too little history): %s", ctx.command(),
         skipped.size(), cutoffs.size(), String.join("; ", skipped));
@@ -174,6 +190,18 @@ public final class EvaluateJob {
     return CutoffEvaluation.evaluate(cutoff, y, renewing, models, eval.capacityShare(), cfg.highRiskFrom(), bootstrap);
   }
 
+  /**
+   * The expansion signal at C from the health band and the features of C. Without the churn
+   * risk part: these cutoffs lie a backtest horizon (a year) before T, where the snapshots a
+   * churn model trains on mostly precede the warehouse's history, so the rule runs as nightly
+   * runs it before a first model (band only).
+   */
+  static ExpansionBacktest.Result expansionAt(Dataset<Row> rows, LocalDate cutoff, ScorecardConfig scorecard, Dataset<Row> contracts,
+                                              OpportunitiesConfig.Expansion expansion) {
+    Dataset<Row> atCutoff = TrainingSet.onDates(rows, List.of(cutoff)).withColumn(ChurnModel.RISK_BAND, lit(null).cast("string"));
+    return ExpansionBacktest.evaluate(Scorecard.score(atCutoff, scorecard), contracts, cutoff, expansion.backtestHorizonDays(), expansion);
+  }
+
   private static CutoffSummary summary(LocalDate c, CutoffEvaluation.Result r) {
     Map<String, double[]> auc = new java.util.LinkedHashMap<>();
     Map<String, Double> lift = new java.util.LinkedHashMap<>();
@@ -213,6 +241,16 @@ public final class EvaluateJob {
     StepTimer.log("%s: forecast interval coverage over %d checks (cutoffs x total and segments): accounts 80 %% %.0f %%, "
             + "95 %% %.0f %%; ARR 80 %% %.0f %%, 95 %% %.0f %% -> %s", ctx.command(), cov.checks(), 100 * cov.accounts()[0],
         100 * cov.accounts()[1], 100 * cov.arr()[0], 100 * cov.arr()[1], ForecastBacktest.verdict(0.80, cov.arr()[0]));
+  }
+
+  /** The expansion signal per cutoff: flagged accounts that expanded within the horizon, against green accounts. */
+  private static void printExpansion(RunContext ctx, List<ExpansionBacktest.Result> results) {
+    StepTimer.log("%s: expansion signal backtest (more seats or ARR within %d days; base rate = all green accounts):",
+        ctx.command(), ctx.config().opportunities().expansion().backtestHorizonDays());
+    for (ExpansionBacktest.Result r : results) {
+      StepTimer.log("  %s: flagged %d of %d green, %d expanded: precision %.1f %% vs base rate %.1f %% -> lift %.2f",
+          r.cutoff(), r.flagged(), r.green(), r.flaggedExpanded(), 100 * r.precision(), 100 * r.baseRate(), r.lift());
+    }
   }
 
   private static String auc(CutoffSummary s, String model) {

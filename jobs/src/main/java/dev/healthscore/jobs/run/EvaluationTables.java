@@ -39,6 +39,25 @@ final class EvaluationTables {
       .add("run_id", "string");
 
   static final StructType FORECAST_SCHEMA = forecastSchema();
+  static final StructType EXPANSION_SCHEMA = new StructType().add("cutoff_date", "date").add("horizon_days", "int")
+      .add("accounts", "long").add("expanded", "long").add("green_accounts", "long").add("green_expanded", "long")
+      .add("base_rate", "double").add("flagged_accounts", "long").add("flagged_expanded", "long").add("precision", "double")
+      .add("lift", "double").add("evaluated_as_of", "date").add("run_id", "string");
+
+  static final TableDoc EXPANSION_DOC = TableDoc.of(
+      "The expansion signal of account_opportunities backtested: per cutoff, the accounts it flags at the cutoff and the share "
+          + "that expanded (a contract starting within the horizon with more seats or a higher ARR than at the cutoff), against "
+          + "the same share among all green accounts (docs/opportunities.md).",
+      "cutoff_date", "backtest cutoff C (monthly, the latest at T - horizon_days): health band and features as of C "
+          + "(no churn risk part: the rule as nightly applies it before a first model)",
+      "horizon_days", "expansion counted in (C, C + horizon_days] (opportunities.expansion.backtest_horizon_days)",
+      "accounts", "accounts active at C", "expanded", "of them, expanded within the horizon",
+      "green_accounts", "accounts in the green band at C", "green_expanded", "of them, expanded",
+      "base_rate", "green_expanded / green_accounts (null when no account is green)",
+      "flagged_accounts", "accounts the expansion signal flags at C (opportunities.expansion thresholds)",
+      "flagged_expanded", "of them, expanded", "precision", "flagged_expanded / flagged_accounts (null when none is flagged)",
+      "lift", "precision / base_rate (null when either is undefined or the base rate is 0)",
+      "evaluated_as_of", "as-of date T of the evaluate run", "run_id", "evaluate run");
 
   private static StructType forecastSchema() {
     StructType s = new StructType().add("cutoff_date", "date").add("level", "string").add("value", "string")
@@ -101,6 +120,7 @@ final class EvaluationTables {
   private final List<Row> roc = new ArrayList<>();
   private final List<Row> bands = new ArrayList<>();
   private final List<Row> forecast = new ArrayList<>();
+  private final List<Row> expansion = new ArrayList<>();
 
   EvaluationTables(RunContext ctx) {
     this.ctx = ctx;
@@ -162,7 +182,15 @@ final class EvaluationTables {
     }
   }
 
-  void write(List<LocalDate> cutoffs) {
+  /** The expansion signal's backtest of one cutoff. */
+  void addExpansion(dev.healthscore.models.opportunities.ExpansionBacktest.Result r) {
+    expansion.add(RowFactory.create(Date.valueOf(r.cutoff()), r.horizonDays(), r.accounts(), r.expanded(), r.green(),
+        r.greenExpanded(), nan(r.baseRate()), r.flagged(), r.flaggedExpanded(), nan(r.precision()), nan(r.lift()),
+        Date.valueOf(ctx.asOf()), ctx.runId()));
+  }
+
+  /** @param expansionCutoffs the expansion backtest's own cutoffs (its horizon is opportunities.expansion.backtest_horizon_days) */
+  void write(List<LocalDate> cutoffs, List<LocalDate> expansionCutoffs) {
     var spark = ctx.spark();
     var lake = ctx.lake();
     lake.replaceWhere(LakeTables.MODEL_EVALUATION, spark.createDataFrame(evaluation, EVALUATION_SCHEMA), "cutoff_date", cutoffs, EVALUATION_DOC);
@@ -171,6 +199,8 @@ final class EvaluationTables {
     lake.replaceWhere(LakeTables.MODEL_ROC, spark.createDataFrame(roc, ROC_SCHEMA), "cutoff_date", cutoffs, ROC_DOC);
     lake.replaceWhere(LakeTables.MODEL_BAND_RATES, spark.createDataFrame(bands, BAND_SCHEMA), "cutoff_date", cutoffs, BAND_DOC);
     lake.replaceWhere(LakeTables.MODEL_FORECAST_BACKTEST, spark.createDataFrame(forecast, FORECAST_SCHEMA), "cutoff_date", cutoffs, FORECAST_DOC);
+    lake.replaceWhere(LakeTables.MODEL_EXPANSION_BACKTEST, spark.createDataFrame(expansion, EXPANSION_SCHEMA), "cutoff_date", expansionCutoffs,
+        EXPANSION_DOC);
   }
 
   /** NaN and infinities are stored as null: "undefined", which BI tools understand. */

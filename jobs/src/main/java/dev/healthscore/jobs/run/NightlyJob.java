@@ -76,8 +76,10 @@ public final class NightlyJob {
         scored = overrides.attach(scored); // after the model: an override never reaches its inputs
         return Materialized.of(AccountHealth.select(scored, config.scorecard(), ctx));
       });
-      // alerts, rollups and the worklist read the effective band and score (docs/overrides.md)
+      // alerts, rollups, the worklist and the signals read the effective band and score (docs/overrides.md)
       Dataset<Row> effective = overrides.effective(health);
+      // account_opportunities before the rollups: health_by_segment counts its signals
+      Opportunities.write(ctx, config.opportunities(), effective, features.rows());
       AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
           history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective));
       // churn_forecast (when a model scored T) and account_worklist, also before account_health

@@ -8,6 +8,7 @@ import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
 import dev.healthscore.models.forecast.ForecastConfig;
 import dev.healthscore.models.overrides.OverridesConfig;
+import dev.healthscore.models.opportunities.OpportunitiesConfig;
 import dev.healthscore.models.rollup.WorklistConfig;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.drift.MonitoringConfig;
@@ -29,11 +30,13 @@ import java.util.Set;
  * @param lease how long a running run's lease lasts without renewal ({@code run.lease_seconds})
  * @param heartbeat how often a running run renews it ({@code run.heartbeat_seconds})
  * @param monitoring drift monitoring's limits ({@code monitoring:}, docs/monitoring.md)
+ * @param opportunities the thresholds of account_opportunities' signals ({@code opportunities})
  */
 public record RunConfig(HealthscoreConfig source, List<Feature> features, ScorecardConfig scorecard, ChurnModelConfig model,
                         EvaluationConfig evaluation, TuningConfig tuning, AlertsConfig alerts, AlertCooldown cooldown,
                         ForecastConfig forecast, WorklistConfig worklist, QualityGate.Limits quality, Duration lease,
-                        Duration heartbeat, MonitoringConfig monitoring, OverridesConfig overrides) {
+                        Duration heartbeat, MonitoringConfig monitoring, OverridesConfig overrides,
+                        OpportunitiesConfig opportunities) {
 
   public static RunConfig from(HealthscoreConfig config) {
     List<Feature> features = FeatureCatalog.features(config);
@@ -49,6 +52,7 @@ public record RunConfig(HealthscoreConfig source, List<Feature> features, Scorec
     return new RunConfig(config, features, ScorecardConfig.from(config, known), model, evaluation, TuningConfig.from(config),
         AlertsConfig.from(config, model.highRiskFrom()), AlertCooldown.from(config), ForecastConfig.from(config),
         WorklistConfig.from(config, evaluation.capacityShare()), QualityGate.Limits.from(config, null, null, null), lease, heartbeat,
-        MonitoringConfig.from(config), OverridesConfig.from(config));
+        MonitoringConfig.from(config), OverridesConfig.from(config),
+        OpportunitiesConfig.from(config));
   }
 }

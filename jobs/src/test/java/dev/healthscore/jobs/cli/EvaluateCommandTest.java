@@ -90,6 +90,19 @@ class EvaluateCommandTest {
         + "churned_arr_low_95 AND churned_arr_high_95)").count());
     assertEquals(2, table(lake, "model_forecast_backtest").filter("level = 'total'").count());
     assertEquals(10, table(lake, "model_calibration").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count());
+    // expansion backtest: its own cutoffs, the latest 365 days (backtest_horizon_days) before T; flagged accounts are
+    // green; shares as defined
+    assertEquals(Set.of("2024-07-31", "2024-08-31"), table(lake, "model_expansion_backtest").select("cutoff_date").collectAsList()
+        .stream().map(r -> r.get(0).toString()).collect(Collectors.toSet()));
+    Row ex = table(lake, "model_expansion_backtest").filter("cutoff_date = DATE'2024-08-31'").first();
+    assertEquals(365, ex.<Integer>getAs("horizon_days"));
+    assertTrue(ex.<Long>getAs("green_accounts") <= ex.<Long>getAs("accounts") && ex.<Long>getAs("accounts") > 0);
+    assertTrue(ex.<Long>getAs("flagged_accounts") <= ex.<Long>getAs("green_accounts"));
+    assertTrue(ex.<Long>getAs("flagged_expanded") <= ex.<Long>getAs("green_expanded"));
+    assertTrue(ex.<Long>getAs("green_expanded") <= ex.<Long>getAs("expanded"));
+    if (ex.<Long>getAs("green_accounts") > 0) {
+      assertEquals((double) ex.<Long>getAs("green_expanded") / ex.<Long>getAs("green_accounts"), ex.<Double>getAs("base_rate"), 1e-12);
+    }
     assertTrue(table(lake, "model_roc").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count() > 2);
 
     // re-running replaces the cutoffs it evaluates, and only those: a second run with one

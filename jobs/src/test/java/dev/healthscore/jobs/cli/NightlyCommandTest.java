@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class NightlyCommandTest {
   static final List<String> ALERTS_AND_ROLLUPS = List.of("health_alerts", "health_by_segment", "account_hierarchy_health",
-      "account_worklist");
+      "account_worklist", "account_opportunities");
 
   static Dataset<Row> health(String lake) {
     return table(lake, "account_health");

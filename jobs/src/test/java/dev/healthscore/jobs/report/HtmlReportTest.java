@@ -205,7 +205,7 @@ class HtmlReportTest {
         new dev.healthscore.models.drift.FeatureDrift.Row("arr", "training", "psi", 0.01, 0.1, "ok"));
     ReportData d = new ReportData(base.lakeRoot(), base.generatedAt(), base.cutoff(), base.cutoffs(), base.metrics(), base.gains(),
         base.calibration(), base.roc(), base.bandRates(), base.model(), base.dataQuality(), base.missingTables(), Optional.empty(),
-        Optional.empty(), Optional.of(new DriftSection.Data(LocalDate.parse("2024-09-30"), rows)));
+        Optional.empty(), Optional.of(new DriftSection.Data(LocalDate.parse("2024-09-30"), rows)), Optional.empty());
     String all = HtmlReport.render(d);
     String html = ReportCommandTest.section(all, "drift");
     assertTrue(html.contains("Nightly run of <b>2024-09-30</b>: 5 statistics, 2 in alert, 1 in warn."), html);
@@ -218,5 +218,23 @@ class HtmlReportTest {
     assertFalse(all.contains("<script"));
     assertTrue(all.contains("<a href=\"#drift\">Drift</a>"));
     assertFalse(HtmlReport.render(base).contains("<section id=\"drift\""));
+  }
+
+  /** The expansion backtest: one table row per cutoff, undefined shares as n/a; no rows, no section. */
+  @Test
+  void expansionSection_oneRowPerCutoff() {
+    ReportData base = hostile();
+    List<ReportData.Expansion> x = List.of(
+        new ReportData.Expansion(LocalDate.parse("2024-08-31"), 90, 1200, 0, 0, null, 0.1, null),
+        new ReportData.Expansion(CUTOFF, 90, 1250, 40, 10, 0.25, 0.125, 2.0));
+    ReportData d = new ReportData(base.lakeRoot(), base.generatedAt(), base.cutoff(), base.cutoffs(), base.metrics(), base.gains(),
+        base.calibration(), base.roc(), base.bandRates(), base.model(), base.dataQuality(), base.missingTables(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.of(x));
+    String html = section(HtmlReport.render(d), "expansion");
+    assertTrue(html.contains("<tr><td>" + CUTOFF + "</td><td class=\"num\">40</td><td class=\"num\">10</td><td class=\"num\">25.0%</td>"
+        + "<td class=\"num\">1,250</td><td class=\"num\">12.5%</td><td class=\"num\">2.00</td></tr>"), html);
+    assertTrue(html.contains("<tr><td>2024-08-31</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">" + Html.NA
+        + "</td><td class=\"num\">1,200</td><td class=\"num\">10.0%</td><td class=\"num\">" + Html.NA + "</td></tr>"), html);
+    assertFalse(HtmlReport.render(base).contains("<section id=\"expansion\""));
   }
 }

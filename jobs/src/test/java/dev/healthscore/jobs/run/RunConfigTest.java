@@ -44,6 +44,8 @@ class RunConfigTest {
       "monitoring.psi        | 'monitoring: {psi: {warm: 0.1}}'",
       "monitoring.input_volume | 'monitoring: {input_volume: {trailing: 7}}'",
       "overrides             | 'overrides: {lifetime_days: 30}'",
+      "opportunities         | 'opportunities: {expand: {}}'",
+      "opportunities.advocacy | 'opportunities: {advocacy: {nps: 9}}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -56,7 +58,7 @@ class RunConfigTest {
 
   @Test
   void anUnknownSectionAndAnUnknownCustomFeatureKeyAreRejectedToo() {
-    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, monitoring, overrides, quality, run, scorecard, tuning, worklist)",
+    assertEquals("config u.yaml: unknown section 'modle' (known: alerts, evaluation, features, forecast, model, monitoring, opportunities, overrides, quality, run, scorecard, tuning, worklist)",
         assertThrows(ConfigException.class, () -> read("modle: {}")).getMessage());
     String custom = assertThrows(ConfigException.class, () -> read(
         "features: {custom: [{name: x_30d, source: usage_events, agg: count, wehre: 'true', window_days: 30}]}")).getMessage();
@@ -73,7 +75,7 @@ class RunConfigTest {
     HealthscoreConfig defaults = HealthscoreConfig.defaults();
     List<String> checked = new ArrayList<>();
     for (String section : List.of("model", "evaluation", "alerts", "quality", "run", "tuning", "forecast", "worklist", "monitoring",
-        "overrides")) {
+        "overrides", "opportunities")) {
       for (String key : leafKeys(defaults.section(section), "")) {
         if (defaults.section(section).at("/" + key.replace('.', '/')).isNull()) continue; // null by design
         if (key.equals("model.features")) continue; // an empty features list is its own error
@@ -90,7 +92,8 @@ class RunConfigTest {
         && checked.contains("monitoring.psi.alert") && checked.contains("monitoring.input_volume.trailing_runs")
         && checked.contains("monitoring.block_on_alert")
         && checked.contains("overrides.default_lifetime_days") && checked.contains("overrides.max_lifetime_days")
-        && checked.contains("overrides.expiring_within_days"), checked.toString());
+        && checked.contains("overrides.expiring_within_days")
+        && checked.contains("opportunities.expansion.min_days_to_renewal") && checked.contains("opportunities.collections.min_days_past_due"), checked.toString());
   }
 
   @Test

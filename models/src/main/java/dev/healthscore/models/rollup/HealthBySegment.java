@@ -12,9 +12,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 
+import dev.healthscore.models.opportunities.AccountOpportunities;
 import dev.healthscore.models.scorecard.Scorecard;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +51,7 @@ public final class HealthBySegment {
 
   private static final String ALERTED = "__alerted";
   private static final String FAN = "__fan";
+  private static final String SIGNAL_PREFIX = "__signal_";
 
   private static Map<String, List<String>> breakdowns() {
     Map<String, List<String>> b = new LinkedHashMap<>();
@@ -65,9 +68,35 @@ public final class HealthBySegment {
    * @param highChurnProbability churn_probability at or above this is high churn risk
    */
   public static Dataset<Row> rollup(Dataset<Row> health, Dataset<Row> alerts, double highChurnProbability) {
+    Dataset<Row> none = health.sparkSession().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+        .add("account_id", "string").add(AsOf.DATE, "date").add(AccountOpportunities.SIGNAL, "string"));
+    return rollup(health, alerts, none, highChurnProbability);
+  }
+
+  /** Accounts with the signal: {@code accounts_<signal>}; their ARR: {@code arr_<signal>}. */
+  public static String accountsWith(String signal) {
+    return "accounts_" + signal;
+  }
+
+  public static String arrWith(String signal) {
+    return "arr_" + signal;
+  }
+
+  /**
+   * @param opportunities account_opportunities rows of the same dates (account_id, as_of_date,
+   *     signal): each signal adds the accounts holding it and their ARR
+   */
+  public static Dataset<Row> rollup(Dataset<Row> health, Dataset<Row> alerts, Dataset<Row> opportunities, double highChurnProbability) {
+    String[] key = {"account_id", AsOf.DATE};
     Dataset<Row> alerted = alerts.select("account_id", AsOf.DATE).distinct().withColumn(ALERTED, lit(true));
-    Dataset<Row> rows = health.join(alerted, new String[] {"account_id", AsOf.DATE}, "left")
-        .withColumn(ALERTED, coalesce(col(ALERTED), lit(false)));
+    List<Column> held = new ArrayList<>();
+    for (String s : AccountOpportunities.SIGNALS) {
+      held.add(max(col(AccountOpportunities.SIGNAL).equalTo(s)).as(SIGNAL_PREFIX + s));
+    }
+    Dataset<Row> signals = opportunities.groupBy("account_id", AsOf.DATE).agg(held.get(0), held.subList(1, held.size()).toArray(Column[]::new));
+    Dataset<Row> rows = health.join(alerted, key, "left")
+        .withColumn(ALERTED, coalesce(col(ALERTED), lit(false)))
+        .join(signals, key, "left");
 
     List<Column> fan = new ArrayList<>();
     for (Map.Entry<String, List<String>> b : BREAKDOWNS.entrySet()) {
@@ -85,7 +114,7 @@ public final class HealthBySegment {
     for (String d : DIMENSIONS) keys.add(col(FAN + "." + d).as(d));
 
     Column risk = atRisk(highChurnProbability);
-    return fanned.groupBy(keys.toArray(Column[]::new)).agg(
+    Column[] measures = signalMeasures(
         count(lit(1)).as("accounts"),
         countIf(col("health_band").equalTo("green")).as("accounts_green"),
         countIf(col("health_band").equalTo("yellow")).as("accounts_yellow"),
@@ -102,5 +131,17 @@ public final class HealthBySegment {
         arrIf(risk).as("arr_at_risk"),
         countIf(col(ALERTED)).as("accounts_with_alerts"),
         countIf(Attention.needsAttention(highChurnProbability, col(ALERTED))).as("accounts_needing_attention"));
+    return fanned.groupBy(keys.toArray(Column[]::new)).agg(measures[0], java.util.Arrays.copyOfRange(measures, 1, measures.length));
+  }
+
+  /** The measures given, then accounts and ARR per signal. */
+  private static Column[] signalMeasures(Column... health) {
+    List<Column> out = new ArrayList<>(List.of(health));
+    for (String s : AccountOpportunities.SIGNALS) {
+      Column with = coalesce(col(SIGNAL_PREFIX + s), lit(false));
+      out.add(countIf(with).as(accountsWith(s)));
+      out.add(arrIf(with).as(arrWith(s)));
+    }
+    return out.toArray(Column[]::new);
   }
 }

@@ -28,6 +28,7 @@ class HealthBySegmentTest {
    *   c smb/null/retail/null  arr null  60 yellow  p 0.20            alerted
    *   d enterprise/amer/tech/csm2  arr 6000  no score  p 0.35  at risk (probability only)
    * At T-1, before any model: e smb/emea/retail/csm1 arr 500, 30 red, p null.
+   * Opportunities at T: a expansion and advocacy, b collections, c advocacy (ARR null: counted, no ARR).
    */
   static Dataset<Row> rollup() {
     Dataset<Row> health = HealthRows.of(
@@ -37,7 +38,11 @@ class HealthBySegmentTest {
         at("d").dims("enterprise", "amer", "tech", "csm2").arr(6000.0).p(0.35),
         at("e", T1).dims("smb", "emea", "retail", "csm1").arr(500.0).score(30, "red"));
     Dataset<Row> alerts = HealthRows.of(at("a"), at("a"), at("c"));
-    return HealthBySegment.rollup(health, alerts, 0.30);
+    Dataset<Row> opportunities = dev.healthscore.testing.TestSpark.spark().createDataFrame(List.of(
+            RowFactory.create("a", D, "expansion"), RowFactory.create("a", D, "advocacy"),
+            RowFactory.create("b", D, "collections"), RowFactory.create("c", D, "advocacy")),
+        new org.apache.spark.sql.types.StructType().add("account_id", "string").add("as_of_date", "date").add("signal", "string"));
+    return HealthBySegment.rollup(health, alerts, opportunities, 0.30);
   }
 
   static Row row(Date date, String breakdown, String segment, String region, String industry, String csm, Object... measures) {
@@ -53,15 +58,18 @@ class HealthBySegmentTest {
   }
 
   /* measures: accounts, green, yellow, red, arr, arr_green, arr_yellow, arr_red, mean score, ARR-weighted score,
-   * mean p, ARR-weighted p, at risk, ARR at risk, with alerts, needing attention */
+   * mean p, ARR-weighted p, at risk, ARR at risk, with alerts, needing attention; then accounts and ARR with
+   * expansion, advocacy, collections */
   static final Object[] AB = {2L, 1L, 0L, 1L, 4000.0, 1000.0, 0.0, 3000.0,
-      60.0, 50.0 /* (1000*80 + 3000*40) / 4000 */, 0.3, 0.4 /* (1000*0.1 + 3000*0.5) / 4000 */, 1L, 3000.0, 1L, 2L};
+      60.0, 50.0 /* (1000*80 + 3000*40) / 4000 */, 0.3, 0.4 /* (1000*0.1 + 3000*0.5) / 4000 */, 1L, 3000.0, 1L, 2L,
+      1L, 1000.0, 1L, 1000.0, 1L, 3000.0};
   /* c: a null ARR counts 0 in sums and leaves the ARR-weighted means without weight: null */
-  static final Object[] C = {1L, 0L, 1L, 0L, 0.0, 0.0, 0.0, 0.0, 60.0, null, 0.2, null, 0L, 0.0, 1L, 1L};
+  static final Object[] C = {1L, 0L, 1L, 0L, 0.0, 0.0, 0.0, 0.0, 60.0, null, 0.2, null, 0L, 0.0, 1L, 1L, 0L, 0.0, 1L, 0.0, 0L, 0.0};
   /* d: no score: no band, no score means; at risk by probability alone */
-  static final Object[] DD = {1L, 0L, 0L, 0L, 6000.0, 0.0, 0.0, 0.0, null, null, 0.35, 0.35, 1L, 6000.0, 0L, 1L};
+  static final Object[] DD = {1L, 0L, 0L, 0L, 6000.0, 0.0, 0.0, 0.0, null, null, 0.35, 0.35, 1L, 6000.0, 0L, 1L, 0L, 0.0, 0L, 0.0, 0L, 0.0};
   /* a + b + c: mean p (0.1 + 0.5 + 0.2) / 3 = 0.26667 */
-  static final Object[] ABC = {3L, 1L, 1L, 1L, 4000.0, 1000.0, 0.0, 3000.0, 60.0, 50.0, 0.2667, 0.4, 1L, 3000.0, 2L, 3L};
+  static final Object[] ABC = {3L, 1L, 1L, 1L, 4000.0, 1000.0, 0.0, 3000.0, 60.0, 50.0, 0.2667, 0.4, 1L, 3000.0, 2L, 3L,
+      1L, 1000.0, 2L, 1000.0, 1L, 3000.0};
 
   @Test
   void detailRowsNullSafe_andEveryBreakdown() {
@@ -70,7 +78,8 @@ class HealthBySegmentTest {
     assertEquals(dims, Arrays.asList(out.columns()).subList(0, 6));
     assertEquals(List.of("accounts", "accounts_green", "accounts_yellow", "accounts_red", "arr", "arr_green", "arr_yellow",
         "arr_red", "mean_health_score", "arr_weighted_health_score", "mean_churn_probability", "arr_weighted_churn_probability",
-        "accounts_at_risk", "arr_at_risk", "accounts_with_alerts", "accounts_needing_attention"),
+        "accounts_at_risk", "arr_at_risk", "accounts_with_alerts", "accounts_needing_attention", "accounts_expansion", "arr_expansion",
+        "accounts_advocacy", "arr_advocacy", "accounts_collections", "arr_collections"),
         Arrays.asList(out.columns()).subList(6, out.columns().length));
     assertRows(out.filter("as_of_date = DATE'2024-06-30' AND breakdown IN ('detail', 'segment', 'region')"), List.of(
         row(D, "detail", "smb", "emea", "retail", "csm1", AB),
@@ -94,9 +103,10 @@ class HealthBySegmentTest {
     assertRows(rollup().filter("breakdown = 'total'"), List.of(
         // mean p (0.1 + 0.5 + 0.2 + 0.35) / 4 = 0.2875; ARR-weighted (100 + 1500 + 2100) / 10000 = 0.37
         row(D, "total", "(all)", "(all)", "(all)", "(all)",
-            4L, 1L, 1L, 1L, 10000.0, 1000.0, 0.0, 3000.0, 60.0, 50.0, 0.2875, 0.37, 2L, 9000.0, 2L, 4L),
+            4L, 1L, 1L, 1L, 10000.0, 1000.0, 0.0, 3000.0, 60.0, 50.0, 0.2875, 0.37, 2L, 9000.0, 2L, 4L,
+            1L, 1000.0, 2L, 1000.0, 1L, 3000.0),
         row(D1, "total", "(all)", "(all)", "(all)", "(all)",
-            1L, 0L, 0L, 1L, 500.0, 0.0, 0.0, 500.0, 30.0, 30.0, null, null, 1L, 500.0, 0L, 1L)));
+            1L, 0L, 0L, 1L, 500.0, 0.0, 0.0, 500.0, 30.0, 30.0, null, null, 1L, 500.0, 0L, 1L, 0L, 0.0, 0L, 0.0, 0L, 0.0)));
     // every breakdown of T-1 is its one account
     assertEquals(6, rollup().filter("as_of_date = DATE'2024-06-29'").count());
   }
