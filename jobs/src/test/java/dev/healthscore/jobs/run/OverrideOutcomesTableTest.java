@@ -1,11 +1,14 @@
 package dev.healthscore.jobs.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.lake.Lake;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.jobs.report.HtmlReport;
+import dev.healthscore.jobs.report.ReportData;
 import dev.healthscore.models.overrides.HealthOverrides;
 import dev.healthscore.models.overrides.OverrideOutcomes;
 import dev.healthscore.models.overrides.OverrideOutcomes.Outcome;
@@ -27,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * evaluate's model_override_outcomes on hand-made rows at cutoff C = 2025-03-31, at least 2
  * accounts a side, through a real Delta lake: which overrides are in force at C, the counts,
- * and a re-run replacing the rows of the cutoffs it evaluates.
+ * the report's section read back from the lake, and a re-run replacing the rows of the cutoffs it evaluates.
  */
 class OverrideOutcomesTableTest {
   static final LocalDate C = LocalDate.parse("2025-03-31");
@@ -95,6 +98,18 @@ class OverrideOutcomesTableTest {
             "2025-03-31|red|green|1|0|0.0|1|1|1.0|2|false|too_few|90|2025-06-30|evaluate-1",
             "2025-03-31|yellow|red|2|1|0.5|4|1|0.25|2|true|supported|90|2025-06-30|evaluate-1"),
         rows(ctx.lake()));
+
+    // the report reads the table back: the one judged group listed, the two others counted
+    ctx.lake().replaceWhere(LakeTables.MODEL_EVALUATION, spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(C),
+        "churn_model", "v1", "auc", 0.7, null, null, 11L, 3L, 90, Date.valueOf(ctx.asOf()), "evaluate-1",
+        Timestamp.from(ctx.wallClock()))), EvaluationTables.EVALUATION_SCHEMA), "cutoff_date", List.of(C), EvaluationTables.EVALUATION_DOC);
+    String html = HtmlReport.render(ReportData.load(ctx.lake(), null, new StepTimer("report")));
+    String section = html.substring(html.indexOf("<section id=\"overrides\""));
+    section = section.substring(0, section.indexOf("</section>"));
+    assertTrue(section.contains("bore out <b>1</b> and did not bear out <b>0</b>."), section);
+    assertTrue(section.contains("<tr><td>2025-03-31</td><td>yellow</td><td>red</td><td class=\"num\">2</td><td class=\"num\">50.0%</td>"
+        + "<td class=\"num\">4</td><td class=\"num\">25.0%</td><td>yes: churn bore the override out</td></tr>"), section);
+    assertTrue(section.contains("2 smaller groups (4 overridden accounts) left out: fewer than 2 accounts a side."), section);
 
     EvaluationTables again = new EvaluationTables(ctx("evaluate-2"));
     again.addOverrideOutcomes(List.of());
