@@ -42,13 +42,14 @@ final class OverridesSection {
     long wrong = judged.stream().filter(o -> o.verdict().equals(OverrideOutcomes.NOT_SUPPORTED)).count();
     b.append("<p>Of ").append(right + wrong).append(right + wrong == 1 ? " override group" : " override groups")
         .append(" judged (one per cutoff, computed band and band overridden to), the churn that followed bore ")
-        .append(right == 1 ? "out <b>1</b>" : "out <b>" + right + "</b>").append(" and did not bear out <b>").append(wrong)
+        .append("out <b>").append(right).append("</b> and did not bear out <b>").append(wrong)
         .append("</b>.</p>\n");
     b.append("<table class=\"metrics\" data-table=\"overrides\">\n<thead><tr><th>Cutoff</th><th>Computed band</th>"
         + "<th>Overridden to</th><th class=\"num\">Accounts</th><th class=\"num\">Churned</th>"
         + "<th class=\"num\">Rest of the band</th><th class=\"num\">Churned</th><th>Were people right?</th></tr></thead>\n<tbody>\n");
     for (Outcome o : judged) {
-      b.append("<tr><td>").append(o.cutoff()).append("</td><td>").append(esc(o.computedBand())).append("</td><td>")
+      b.append("<tr><td>").append(o.cutoff()).append("</td><td>")
+          .append(o.computedBand() == null ? "(no score)" : esc(o.computedBand())).append("</td><td>")
           .append(esc(o.overrideBand())).append("</td><td class=\"num\">").append(count(o.accounts()))
           .append("</td><td class=\"num\">").append(Html.pct(o.churnRate()))
           .append("</td><td class=\"num\">").append(count(o.comparisonAccounts()))
