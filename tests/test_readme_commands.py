@@ -44,7 +44,7 @@ def test_readme_demo_verbatim(record_timing):
     lake = demo / "lake"
     for table in ("account_features", "account_health", "health_alerts", "health_by_segment", "account_hierarchy_health",
                   "churn_forecast", "account_worklist", "account_opportunities", "churn_models", "model_evaluation", "model_forecast_backtest",
-                  "scorecard_tuning", "feature_drift", "runs"):
+                  "model_override_outcomes", "scorecard_tuning", "feature_drift", "runs"):
         assert (lake / table / "_delta_log").is_dir(), table
     runs = DeltaTable(str(lake / "runs")).to_pyarrow_table().to_pylist()
     assert runs and {r["status"] for r in runs} == {"succeeded"}, [(r["command"], r["status"], r["reason"]) for r in runs]

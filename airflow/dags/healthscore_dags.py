@@ -104,7 +104,7 @@ LAKE_ASSETS = {t: Asset(f"healthscore_{t}", uri=f"healthscore://lake/{t}", group
 ACCOUNT_HEALTH = LAKE_ASSETS["account_health"]
 HEALTH_ALERTS = LAKE_ASSETS["health_alerts"]
 EVALUATION_TABLES = ("model_evaluation", "model_gains", "model_calibration", "model_roc", "model_band_rates",
-                     "model_forecast_backtest", "model_expansion_backtest")
+                     "model_forecast_backtest", "model_expansion_backtest", "model_override_outcomes")
 
 
 def _nightly_schedule():

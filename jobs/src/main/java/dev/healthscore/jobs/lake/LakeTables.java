@@ -60,6 +60,8 @@ public final class LakeTables {
   public static final String ACCOUNT_OPPORTUNITIES = "account_opportunities";
   /** What {@code evaluate} writes about the expansion signal: one row per backtest cutoff. */
   public static final String MODEL_EXPANSION_BACKTEST = "model_expansion_backtest";
+  /** What {@code evaluate} writes about people's overrides: per cutoff, computed band and override band (docs/overrides.md). */
+  public static final String MODEL_OVERRIDE_OUTCOMES = "model_override_outcomes";
 
   public static final TableDoc QUARANTINE_DOC = TableDoc.of(
       "Warehouse rows set aside as bad input (CONTRACT.md section 4), one row each, with the rule they broke.",

@@ -95,6 +95,11 @@ public final class HtmlReport {
             + "use or usage growing, no renewal soon), and the share that signed a contract with more seats or a higher ARR "
             + "within the horizon, next to the same share among all green accounts; lift is how many times more often a "
             + "flagged account expanded.", expansionTable(x)));
+    d.overrides().ifPresent(o -> section(b, "overrides", "wide", "Overrides: were people right?",
+        "At each cutoff, the accounts a person had moved to another band, and the share that churned within " + horizon(d)
+            + " days, next to the accounts of the same computed band nobody overrode. An override to a worse band is borne "
+            + "out when its accounts churned more often than the rest of the band; one to a better band when they churned "
+            + "less often. Only groups with enough accounts on both sides are judged.", OverridesSection.body(o)));
     section(b, "metrics", "wide", "All metrics per cutoff and model",
         "AUC and PR-AUC measure how well accounts are ranked (higher is better); log loss, Brier score and ECE measure how "
             + "accurate the probabilities are (lower is better); lift, precision and recall are at the team's capacity.",
@@ -126,6 +131,7 @@ public final class HtmlReport {
     for (String[] l : links) {
       b.append("<a href=\"#").append(l[0]).append("\">").append(l[1]).append("</a>");
       if (l[0].equals("trend") && d.forecast().isPresent()) b.append("<a href=\"#forecast\">Forecast</a>");
+      if (l[0].equals("signals") && d.overrides().isPresent()) b.append("<a href=\"#overrides\">Overrides</a>");
       if (l[0].equals("metrics") && d.drift().isPresent()) b.append("<a href=\"#drift\">Drift</a>");
     }
     b.append("</nav>\n</header>\n");

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param forecast the churn forecast and its backtest (empty: the section is left out)
  * @param drift the latest feature_drift rows (empty: the section is left out)
  * @param expansion the expansion signal's backtest per cutoff, up to the report's cutoff (empty: the section is left out)
+ * @param overrides people's overrides against churn per cutoff, up to the report's cutoff (empty: the section is left out)
  */
 public record ReportData(
     String lakeRoot,
@@ -41,7 +42,18 @@ public record ReportData(
     Optional<List<Tuning>> tuning,
     Optional<ForecastSection.Data> forecast,
     Optional<DriftSection.Data> drift,
-    Optional<List<Expansion>> expansion) {
+    Optional<List<Expansion>> expansion,
+    Optional<OverridesSection.Data> overrides) {
+
+  /** Without the override outcomes: a lake from before model_override_outcomes. */
+  public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
+                    Optional<List<Gain>> gains, Optional<List<CalibrationBin>> calibration, Optional<List<RocPoint>> roc,
+                    Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
+                    List<String> missingTables, Optional<List<Tuning>> tuning, Optional<ForecastSection.Data> forecast,
+                    Optional<DriftSection.Data> drift, Optional<List<Expansion>> expansion) {
+    this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
+        tuning, forecast, drift, expansion, Optional.empty());
+  }
 
   /** Without drift monitoring and the expansion backtest: a lake from before them. */
   public ReportData(String lakeRoot, Instant generatedAt, LocalDate cutoff, List<LocalDate> cutoffs, List<Metric> metrics,
@@ -49,7 +61,7 @@ public record ReportData(
                     Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
                     List<String> missingTables, Optional<List<Tuning>> tuning, Optional<ForecastSection.Data> forecast) {
     this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
-        tuning, forecast, Optional.empty(), Optional.empty());
+        tuning, forecast, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** Without the optional sections (scorecard_tuning, the forecast): a lake from before them. */
@@ -58,7 +70,7 @@ public record ReportData(
                     Optional<List<BandRate>> bandRates, Optional<TrainedModel> model, Optional<DataQuality> dataQuality,
                     List<String> missingTables) {
     this(lakeRoot, generatedAt, cutoff, cutoffs, metrics, gains, calibration, roc, bandRates, model, dataQuality, missingTables,
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** One model_expansion_backtest row: the expansion signal at a cutoff; shares null when undefined. */

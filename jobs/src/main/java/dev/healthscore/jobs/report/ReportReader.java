@@ -105,8 +105,24 @@ final class ReportReader {
     Optional<DriftSection.Data> drift = DriftSection.read(lake, timer);
     Optional<List<ReportData.Expansion>> expansion = !lake.exists(LakeTables.MODEL_EXPANSION_BACKTEST) ? Optional.empty()
         : timer.step("read " + LakeTables.MODEL_EXPANSION_BACKTEST, () -> expansion(lake, cutoff));
+    Optional<OverridesSection.Data> overrides = !lake.exists(LakeTables.MODEL_OVERRIDE_OUTCOMES) ? Optional.empty()
+        : timer.step("read " + LakeTables.MODEL_OVERRIDE_OUTCOMES, () -> overrides(lake, cutoff));
     return new ReportData(lake.root(), now, cutoff, cutoffs, metrics, gains, calibration, roc, bands, model, quality,
-        List.copyOf(missing), tuning, forecast, drift, expansion);
+        List.copyOf(missing), tuning, forecast, drift, expansion, overrides);
+  }
+
+  /** The override outcome rows of the cutoffs up to the report's, oldest first. */
+  static Optional<OverridesSection.Data> overrides(Lake lake, LocalDate cutoff) {
+    List<OverridesSection.Outcome> rows = lake.read(LakeTables.MODEL_OVERRIDE_OUTCOMES)
+        .filter(col("cutoff_date").leq(lit(Date.valueOf(cutoff))))
+        .orderBy(col("cutoff_date"), col("computed_band").asc_nulls_first(), col("override_band")).collectAsList().stream().map(r -> {
+          Cells c = new Cells(LakeTables.MODEL_OVERRIDE_OUTCOMES, r);
+          return new OverridesSection.Outcome(c.dateRequired("cutoff_date"), c.str("computed_band"), c.str("override_band"),
+              c.longRequired("accounts"), c.longRequired("churned"), c.dbl("churn_rate"), c.longRequired("comparison_accounts"),
+              c.longRequired("comparison_churned"), c.dbl("comparison_churn_rate"), c.intRequired("min_accounts"),
+              (Boolean) c.required("enough_accounts"), c.str("verdict"));
+        }).toList();
+    return Optional.of(new OverridesSection.Data(rows));
   }
 
   /** The expansion backtest rows of the cutoffs up to the report's, oldest first. */

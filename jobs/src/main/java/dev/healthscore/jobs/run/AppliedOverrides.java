@@ -12,13 +12,16 @@ import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.warehouse.Contract;
 import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.churn.TrainingSet;
 import dev.healthscore.models.overrides.HealthOverrides;
+import dev.healthscore.models.overrides.OverrideOutcomes;
 import dev.healthscore.models.overrides.OverridesConfig;
 import dev.healthscore.models.scorecard.Scorecard;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -61,31 +64,49 @@ final class AppliedOverrides {
 
   /**
    * For {@code evaluate}: per cutoff, how the accounts under an override at the cutoff fared
-   * against the rest of their computed band (churn within the horizon), printed in the summary.
+   * against the rest of their computed band (churn within the horizon); printed in the summary
+   * and written to model_override_outcomes.
    *
    * @param rows the evaluation's feature rows with the label, for every cutoff
    */
-  static void printOutcomes(RunContext ctx, ValidatedWarehouse warehouse, Dataset<Row> rows, List<LocalDate> cutoffs) {
+  static List<OverrideOutcomes.Outcome> outcomes(RunContext ctx, ValidatedWarehouse warehouse, Dataset<Row> rows,
+                                                 List<LocalDate> cutoffs) {
     // the log as of T is right for every cutoff before it: an override set later does not apply there, and
     // an early end set later lies after the cutoff
     Dataset<Row> resolved = HealthOverrides.lifetimes(warehouse.accepted(Contract.HEALTH_OVERRIDES)
         .unionByName(OverrideLog.asOf(ctx.lake(), ctx.asOf())), ctx.config().overrides());
-    StepTimer.log("%s: accounts under an override at each cutoff vs the rest of their computed band (churned within the horizon):",
-        ctx.command());
+    List<OverrideOutcomes.Outcome> out = new ArrayList<>();
     for (LocalDate c : cutoffs) {
-      Dataset<Row> scored = dev.healthscore.models.scorecard.Scorecard.score(
-          dev.healthscore.models.churn.TrainingSet.onDates(rows, List.of(c)), ctx.config().scorecard());
-      List<Row> out = HealthOverrides.outcomes(HealthOverrides.attach(scored, resolved),
-          dev.healthscore.models.churn.TrainingSet.LABEL).collectAsList();
-      if (out.stream().noneMatch(r -> !r.getString(1).equals(HealthOverrides.NO_OVERRIDE))) {
-        StepTimer.log("  %s: no override in force", c);
-        continue;
-      }
-      for (Row r : out) {
-        long n = r.getLong(2);
-        long churned = r.isNullAt(3) ? 0 : r.getLong(3);
-        StepTimer.log("  %s  computed %-10s override %-14s %6d accounts %5d churned (%5.1f%%)", c,
-            r.isNullAt(0) ? "(no score)" : r.getString(0), r.getString(1), n, churned, n == 0 ? 0.0 : 100.0 * churned / n);
+      Dataset<Row> scored = Scorecard.score(TrainingSet.onDates(rows, List.of(c)), ctx.config().scorecard());
+      out.addAll(outcomesAt(ctx, c, scored, resolved));
+    }
+    return out;
+  }
+
+  /**
+   * One cutoff's outcomes.
+   *
+   * @param scored account_id, as_of_date (= the cutoff), health_score, health_band and the 0/1 label of the accounts active at C
+   * @param resolved {@link HealthOverrides#lifetimes} rows
+   */
+  static List<OverrideOutcomes.Outcome> outcomesAt(RunContext ctx, LocalDate cutoff, Dataset<Row> scored, Dataset<Row> resolved) {
+    List<OverrideOutcomes.Group> groups = OverrideOutcomes.groups(
+        HealthOverrides.outcomes(HealthOverrides.attach(scored, resolved), TrainingSet.LABEL));
+    return OverrideOutcomes.compare(cutoff, groups, ctx.config().overrides().minAccountsEvaluated());
+  }
+
+  /** The run summary's lines: each cutoff's overridden groups against the rest of their band, with the verdict. */
+  static void printOutcomes(RunContext ctx, List<OverrideOutcomes.Outcome> outcomes, List<LocalDate> cutoffs) {
+    int min = ctx.config().overrides().minAccountsEvaluated();
+    StepTimer.log("%s: accounts under an override at each cutoff vs the rest of their computed band (churned within the horizon; "
+        + "judged with at least %d accounts a side):", ctx.command(), min);
+    for (LocalDate c : cutoffs) {
+      List<OverrideOutcomes.Outcome> at = outcomes.stream().filter(o -> o.cutoff().equals(c)).toList();
+      if (at.isEmpty()) StepTimer.log("  %s: no override in force", c);
+      for (OverrideOutcomes.Outcome o : at) {
+        StepTimer.log("  %s  computed %-10s override %-7s %5d accounts %4d churned (%5.1f%%) vs %6d without %5d churned (%5.1f%%): %s",
+            c, o.computedBand() == null ? "(no score)" : o.computedBand(), o.overrideBand(), o.accounts(), o.churned(),
+            100 * o.churnRate(), o.comparisonAccounts(), o.comparisonChurned(), 100 * o.comparisonChurnRate(), o.verdict());
       }
     }
   }

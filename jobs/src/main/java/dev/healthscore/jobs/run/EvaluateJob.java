@@ -22,6 +22,7 @@ import dev.healthscore.models.forecast.ForecastBacktest;
 import dev.healthscore.models.forecast.ForecastConfig;
 import dev.healthscore.models.opportunities.ExpansionBacktest;
 import dev.healthscore.models.opportunities.OpportunitiesConfig;
+import dev.healthscore.models.overrides.OverrideOutcomes;
 import dev.healthscore.features.warehouse.Contract;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
@@ -106,15 +107,18 @@ public final class EvaluateJob {
       expansion.add(r);
       tables.addExpansion(r);
     }
+    List<LocalDate> evaluated = summaries.stream().map(CutoffSummary::cutoff).toList();
+    List<OverrideOutcomes.Outcome> overridden = timer.step("override outcomes per cutoff",
+        () -> AppliedOverrides.outcomes(ctx, warehouse, rows, evaluated));
+    tables.addOverrideOutcomes(overridden);
     run.checkStillHeld();
     Quarantine.publish(ctx, warehouse, counts);
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest, "
-        + "model_expansion_backtest", () -> tables.write(cutoffs, expansionCutoffs));
+        + "model_expansion_backtest, model_override_outcomes", () -> tables.write(cutoffs, expansionCutoffs));
     print(ctx, summaries);
-    List<LocalDate> evaluated = summaries.stream().map(CutoffSummary::cutoff).toList();
     printForecast(ctx, forecastChecks, evaluated);
     printExpansion(ctx, expansion);
-    AppliedOverrides.printOutcomes(ctx, warehouse, rows, evaluated);
+    AppliedOverrides.printOutcomes(ctx, overridden, evaluated);
     if (!skipped.isEmpty()) StepTimer.log("%s: %d of %d cutoffs skipped (too little history): %s", ctx.command(),
         skipped.size(), cutoffs.size(), String.join("; ", skipped));
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);

@@ -4,6 +4,7 @@ import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.models.eval.CutoffEvaluation;
 import dev.healthscore.models.forecast.ForecastBacktest;
+import dev.healthscore.models.overrides.OverrideOutcomes;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -58,6 +59,31 @@ final class EvaluationTables {
       "flagged_expanded", "of them, expanded", "precision", "flagged_expanded / flagged_accounts (null when none is flagged)",
       "lift", "precision / base_rate (null when either is undefined or the base rate is 0)",
       "evaluated_as_of", "as-of date T of the evaluate run", "run_id", "evaluate run");
+
+  static final StructType OVERRIDE_OUTCOMES_SCHEMA = new StructType().add("cutoff_date", "date").add("computed_band", "string")
+      .add("override_band", "string").add("accounts", "long").add("churned", "long").add("churn_rate", "double")
+      .add("comparison_accounts", "long").add("comparison_churned", "long").add("comparison_churn_rate", "double")
+      .add("min_accounts", "int").add("enough_accounts", "boolean").add("verdict", "string").add("horizon_days", "int")
+      .add("evaluated_as_of", "date").add("run_id", "string");
+
+  static final TableDoc OVERRIDE_OUTCOMES_DOC = TableDoc.of(
+      "Were people right? Per cutoff, the accounts under a person's override at the cutoff by computed and override band, "
+          + "and how many churned within the horizon, against the accounts of the same computed band without an override "
+          + "(docs/overrides.md). No row for a cutoff without an override in force.",
+      "cutoff_date", "backtest cutoff C: overrides in force at the end of C, health band computed from the features of C",
+      "computed_band", "the computed health band at C (null: the account had no score)",
+      "override_band", "the effective band under the override (the computed band for a score-only override)",
+      "accounts", "accounts active at C under such an override", "churned", "of them, churned in (C, C + horizon_days]",
+      "churn_rate", "churned / accounts",
+      "comparison_accounts", "accounts active at C of the same computed band without an override",
+      "comparison_churned", "of them, churned within the horizon",
+      "comparison_churn_rate", "comparison_churned / comparison_accounts (null when there are none)",
+      "min_accounts", "overrides.min_accounts_evaluated of the run: the fewest accounts on each side for a verdict",
+      "enough_accounts", "accounts and comparison_accounts are both at least min_accounts",
+      "verdict", "too_few (not enough_accounts); no_direction (the override kept the computed band, or there was none); "
+          + "supported (an override to a worse band whose accounts churned more often than the comparison, or to a better "
+          + "band whose accounts churned less often); not_supported (otherwise, equal rates included)",
+      "horizon_days", "churn horizon H", "evaluated_as_of", "as-of date T of the evaluate run", "run_id", "evaluate run");
 
   private static StructType forecastSchema() {
     StructType s = new StructType().add("cutoff_date", "date").add("level", "string").add("value", "string")
@@ -121,6 +147,7 @@ final class EvaluationTables {
   private final List<Row> bands = new ArrayList<>();
   private final List<Row> forecast = new ArrayList<>();
   private final List<Row> expansion = new ArrayList<>();
+  private final List<Row> overrideOutcomes = new ArrayList<>();
 
   EvaluationTables(RunContext ctx) {
     this.ctx = ctx;
@@ -189,6 +216,23 @@ final class EvaluationTables {
         Date.valueOf(ctx.asOf()), ctx.runId()));
   }
 
+  /** The override outcomes of the evaluated cutoffs. */
+  void addOverrideOutcomes(List<OverrideOutcomes.Outcome> outcomes) {
+    int horizon = ctx.config().model().horizonDays();
+    int min = ctx.config().overrides().minAccountsEvaluated();
+    for (OverrideOutcomes.Outcome o : outcomes) {
+      overrideOutcomes.add(RowFactory.create(Date.valueOf(o.cutoff()), o.computedBand(), o.overrideBand(), o.accounts(),
+          o.churned(), nan(o.churnRate()), o.comparisonAccounts(), o.comparisonChurned(), nan(o.comparisonChurnRate()), min,
+          o.enough(), o.verdict(), horizon, Date.valueOf(ctx.asOf()), ctx.runId()));
+    }
+  }
+
+  /** Replaces the rows of {@code cutoffs} in model_override_outcomes: a cutoff without overrides keeps no old rows. */
+  void writeOverrideOutcomes(List<LocalDate> cutoffs) {
+    ctx.lake().replaceWhere(LakeTables.MODEL_OVERRIDE_OUTCOMES, ctx.spark().createDataFrame(overrideOutcomes, OVERRIDE_OUTCOMES_SCHEMA),
+        "cutoff_date", cutoffs, OVERRIDE_OUTCOMES_DOC);
+  }
+
   /** @param expansionCutoffs the expansion backtest's own cutoffs (its horizon is opportunities.expansion.backtest_horizon_days) */
   void write(List<LocalDate> cutoffs, List<LocalDate> expansionCutoffs) {
     var spark = ctx.spark();
@@ -201,6 +245,7 @@ final class EvaluationTables {
     lake.replaceWhere(LakeTables.MODEL_FORECAST_BACKTEST, spark.createDataFrame(forecast, FORECAST_SCHEMA), "cutoff_date", cutoffs, FORECAST_DOC);
     lake.replaceWhere(LakeTables.MODEL_EXPANSION_BACKTEST, spark.createDataFrame(expansion, EXPANSION_SCHEMA), "cutoff_date", expansionCutoffs,
         EXPANSION_DOC);
+    writeOverrideOutcomes(cutoffs);
   }
 
   /** NaN and infinities are stored as null: "undefined", which BI tools understand. */

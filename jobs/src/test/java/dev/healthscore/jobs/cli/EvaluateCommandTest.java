@@ -104,6 +104,25 @@ class EvaluateCommandTest {
       assertEquals((double) ex.<Long>getAs("green_expanded") / ex.<Long>getAs("green_accounts"), ex.<Double>getAs("base_rate"), 1e-12);
     }
     assertTrue(table(lake, "model_roc").filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model'").count() > 2);
+    // override outcomes: per cutoff and computed band, the overridden groups and the rest of the band are the band's accounts
+    Dataset<Row> ov = table(lake, "model_override_outcomes");
+    // the small world's 2025-04-30: 2 computed-yellow accounts overridden to red, neither churned; 1 of the 44 others did
+    Row yellowToRed = ov.filter("cutoff_date = DATE'2025-04-30' AND computed_band = 'yellow' AND override_band = 'red'").first();
+    assertEquals(List.of(2L, 0L, 44L, 1L, 20, false, "too_few"), List.of(yellowToRed.getAs("accounts"), yellowToRed.getAs("churned"),
+        yellowToRed.getAs("comparison_accounts"), yellowToRed.getAs("comparison_churned"), yellowToRed.getAs("min_accounts"),
+        yellowToRed.getAs("enough_accounts"), yellowToRed.getAs("verdict")));
+    for (Row band : ov.groupBy("cutoff_date", "computed_band").agg(
+        org.apache.spark.sql.functions.sum("accounts"), org.apache.spark.sql.functions.sum("churned"),
+        org.apache.spark.sql.functions.max("comparison_accounts"), org.apache.spark.sql.functions.max("comparison_churned")).collectAsList()) {
+      String name = band.isNullAt(1) ? "(no score)" : band.getString(1);
+      Row rate = table(lake, "model_band_rates").filter("model = 'health_score' AND cutoff_date = DATE'" + band.get(0)
+          + "' AND band = '" + name + "'").first();
+      assertEquals(rate.<Long>getAs("accounts"), band.getLong(2) + band.getLong(4), band.toString());
+      assertEquals(rate.<Long>getAs("churners"), band.getLong(3) + band.getLong(5), band.toString());
+    }
+    assertEquals(0, ov.filter("enough_accounts <> (accounts >= min_accounts AND comparison_accounts >= min_accounts) "
+        + "OR (NOT enough_accounts AND verdict <> 'too_few') OR abs(churn_rate - churned / accounts) > 1e-12").count());
+    long ovOlder = ov.filter("cutoff_date = DATE'2025-04-30'").count();
 
     // re-running replaces the cutoffs it evaluates, and only those: a second run with one
     // cutoff (and no GBT) rewrites 2025-05-31 and leaves 2025-04-30 as it was
@@ -123,6 +142,8 @@ class EvaluateCommandTest {
     assertEquals(value, again.filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model' AND metric = 'auc'")
         .first().<Double>getAs("value"), 1e-12, "same data, same seed, same AUC");
     assertEquals(0, table(lake, "model_gains").filter("cutoff_date = DATE'2025-05-31' AND model = 'gbt_reference'").count());
+    assertEquals(ovOlder, table(lake, "model_override_outcomes").filter("cutoff_date = DATE'2025-04-30' AND run_id = '" + firstRun + "'").count());
+    assertEquals(0, table(lake, "model_override_outcomes").filter("cutoff_date = DATE'2025-05-31' AND run_id = '" + firstRun + "'").count());
 
     // the report renders real evaluate output
     Path html = TestSpark.tempDir("report").resolve("accuracy.html");
@@ -130,6 +151,7 @@ class EvaluateCommandTest {
     String page = Files.readString(html);
     assertTrue(page.contains(String.format("%.3f", value)), "headline AUC in the report");
     assertTrue(page.contains("data-chart=\"roc\""));
+    assertTrue(page.contains("<section id=\"overrides\""), "the override outcomes in the report");
   }
 
   @Test

@@ -237,4 +237,47 @@ class HtmlReportTest {
         + "</td><td class=\"num\">1,200</td><td class=\"num\">10.0%</td><td class=\"num\">" + Html.NA + "</td></tr>"), html);
     assertFalse(HtmlReport.render(base).contains("<section id=\"expansion\""));
   }
+
+  /**
+   * Were people right? Rows with enough accounts are listed with the verdict in words, the too-few rows counted in one
+   * line; with none judged, one plain statement; without the table, no section.
+   */
+  @Test
+  void overridesSection_judgedGroupsListed_tooFewInOneLine_absentTableNoSection() {
+    ReportData base = hostile();
+    LocalDate earlier = LocalDate.parse("2024-08-31");
+    List<OverridesSection.Outcome> rows = List.of(
+        new OverridesSection.Outcome(earlier, "yellow", "red", 25, 10, 0.4, 400, 40, 0.1, 20, true, "supported"),
+        new OverridesSection.Outcome(earlier, "green", "yellow", 3, 1, 1.0 / 3, 900, 9, 0.01, 20, false, "too_few"),
+        new OverridesSection.Outcome(CUTOFF, "red", "green", 20, 8, 0.4, 100, 30, 0.3, 20, true, "not_supported"),
+        new OverridesSection.Outcome(CUTOFF, null, EVIL, 2, 0, 0.0, 0, 0, null, 20, false, "too_few"));
+    String all = HtmlReport.render(with(base, rows));
+    String html = section(all, "overrides");
+    assertTrue(html.contains("<h2>Overrides: were people right?</h2>"), html);
+    assertTrue(html.contains("<p>Of 2 override groups judged (one per cutoff, computed band and band overridden to), the churn "
+        + "that followed bore out <b>1</b> and did not bear out <b>1</b>.</p>"), html);
+    assertTrue(html.contains("<tr><td>2024-08-31</td><td>yellow</td><td>red</td><td class=\"num\">25</td><td class=\"num\">40.0%</td>"
+        + "<td class=\"num\">400</td><td class=\"num\">10.0%</td><td>yes: churn bore the override out</td></tr>"), html);
+    assertTrue(html.contains("<tr><td>2024-09-30</td><td>red</td><td>green</td><td class=\"num\">20</td><td class=\"num\">40.0%</td>"
+        + "<td class=\"num\">100</td><td class=\"num\">30.0%</td><td>no: churn did not bear it out</td></tr>"), html);
+    assertTrue(html.contains("<p class=\"detail\">2 smaller groups (5 overridden accounts) left out: fewer than 20 accounts a side.</p>"),
+        html);
+    assertFalse(html.contains("green</td><td>yellow") || all.contains("<script"), html);
+    assertTrue(all.contains("<a href=\"#overrides\">Overrides</a>"));
+
+    String few = section(HtmlReport.render(with(base, rows.stream().filter(r -> !r.enough()).toList())), "overrides");
+    assertTrue(few.contains("<p>Too few overridden accounts to tell yet: 5 accounts under an override at 2 cutoffs, and no kind "
+        + "of override had 20 accounts (and 20 in the rest of its band) at one cutoff.</p>"), few);
+    assertFalse(few.contains("<table"), few);
+    assertTrue(section(HtmlReport.render(with(base, List.of())), "overrides")
+        .contains("<p>No account was under an override at any evaluated cutoff.</p>"));
+    assertFalse(HtmlReport.render(base).contains("<section id=\"overrides\""));
+    assertFalse(HtmlReport.render(base).contains("href=\"#overrides\""));
+  }
+
+  static ReportData with(ReportData b, List<OverridesSection.Outcome> overrides) {
+    return new ReportData(b.lakeRoot(), b.generatedAt(), b.cutoff(), b.cutoffs(), b.metrics(), b.gains(), b.calibration(), b.roc(),
+        b.bandRates(), b.model(), b.dataQuality(), b.missingTables(), b.tuning(), b.forecast(), b.drift(), b.expansion(),
+        Optional.of(new OverridesSection.Data(overrides)));
+  }
 }

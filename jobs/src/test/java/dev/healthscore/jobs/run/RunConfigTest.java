@@ -92,7 +92,7 @@ class RunConfigTest {
         && checked.contains("monitoring.psi.alert") && checked.contains("monitoring.input_volume.trailing_runs")
         && checked.contains("monitoring.block_on_alert")
         && checked.contains("overrides.default_lifetime_days") && checked.contains("overrides.max_lifetime_days")
-        && checked.contains("overrides.expiring_within_days")
+        && checked.contains("overrides.expiring_within_days") && checked.contains("overrides.min_accounts_evaluated")
         && checked.contains("opportunities.expansion.min_days_to_renewal") && checked.contains("opportunities.collections.min_days_past_due"), checked.toString());
   }
 
@@ -131,7 +131,10 @@ class RunConfigTest {
   @Test
   void overridesLifetimesComeFromTheYamlAndTheDefaultMayNotExceedTheMaximum() {
     RunConfig d = read("");
-    assertEquals(new dev.healthscore.models.overrides.OverridesConfig(90, 365, 14), d.overrides());
+    assertEquals(new dev.healthscore.models.overrides.OverridesConfig(90, 365, 14, 20), d.overrides());
+    assertEquals(5, read("overrides: {min_accounts_evaluated: 5}").overrides().minAccountsEvaluated());
+    assertEquals("config u.yaml: overrides.min_accounts_evaluated: must be a whole number in 1..1000000 (got 0)",
+        assertThrows(ConfigException.class, () -> read("overrides: {min_accounts_evaluated: 0}")).getMessage());
     assertEquals(30, read("overrides: {default_lifetime_days: 30}").overrides().defaultLifetimeDays());
     assertEquals("config u.yaml: overrides.default_lifetime_days: must be at most overrides.max_lifetime_days (60)",
         assertThrows(ConfigException.class, () -> read("overrides: {max_lifetime_days: 60}")).getMessage());

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * lifetime 90 days, maximum 365, expiring alerts within 14 days (by the end of 2024-07-14).
  */
 class HealthOverridesTest {
-  static final OverridesConfig CFG = new OverridesConfig(90, 365, 14);
+  static final OverridesConfig CFG = new OverridesConfig(90, 365, 14, 20);
 
   static final StructType OVERRIDES = new StructType().add("account_id", "string").add("override_band", "string")
       .add("override_score", "double").add("reason", "string").add("author", "string")
@@ -169,7 +169,7 @@ class HealthOverridesTest {
     Dataset<Row> view = HealthOverrides.effectiveView(attached, attached.select("account_id", "as_of_date")
         .withColumn(HealthOverrides.PREVIOUS_EFFECTIVE_BAND, lit(null).cast("string")).limit(0));
     assertEquals(List.of("override_expired"), HealthOverrides.alerts(view, resolved, lit(Date.valueOf(T.minusDays(1))),
-        new OverridesConfig(90, 365, 0)).select("alert_reason").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        new OverridesConfig(90, 365, 0, 20)).select("alert_reason").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
   }
 
   @Test
