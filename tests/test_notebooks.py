@@ -105,8 +105,17 @@ def test_health_overview_latest(demo_lake, record_timing):
     text = outputs_text(nb)
     assert f"{len(health):,} active accounts on {day}" in text  # the notebook read the latest date, all of it
     for heading in ("Score distribution", "Band movement over time", "Where accounts moved since their previous run",
-                    "By segment, region and CSM", "Accounts needing attention", "Alerts", "Rollup by segment"):
+                    "By segment, region and CSM", "Accounts needing attention", "Alerts", "Overrides in force",
+                    "Opportunities", "Rollup by segment"):
         assert f">{heading}" in html, heading  # headings may go on, e.g. "(as BI dashboards see it)"
+    # overrides: every override in force that day is counted (the sample world sets some)
+    in_force = health[health["override_band"].notna() | health["override_score"].notna()]
+    assert (f"**{len(in_force):,}** overrides in force on {day}" in text) if len(in_force) else (f"No override in force on {day}" in text)
+    # opportunities: each signal's count as account_opportunities has it
+    opportunities = DeltaTable(str(demo_lake / "account_opportunities")).to_pandas(filters=[("as_of_date", "=", day)])
+    for signal, rows in opportunities.groupby("signal"):
+        assert f"**{signal}**: the largest {min(len(rows), 25)} of {len(rows):,} by ARR" in text, signal
+    assert "Backtest at " in text  # the demo evaluates, so the expansion backtest is shown
     # the attention list: every red / high-risk account is counted
     band = health["effective_band"] if "effective_band" in health else health["health_band"]  # overrides: the band acted on
     needing = health[(band == "red") | (health["churn_risk_band"] == "high")]

@@ -35,7 +35,7 @@ def test_readme_demo_verbatim(record_timing):
     out = done.stdout
     demo = ROOT / "demo"
     assert f"demo: done. Everything is under {demo}:" in out
-    for headline in ("  report     ", "  today (", "  model m", "  backtest at ", "open the report", "bin/healthscore sql-server --lake"):
+    for headline in ("  report     ", "  today (", "  signals today: ", "  model m", "  backtest at ", "open the report", "bin/healthscore sql-server --lake"):
         assert headline in out, headline
     # a backtest line with an AUC and its interval
     assert re.search(r"churn model AUC 0\.\d{3} \(95% CI 0\.\d{3}-0\.\d{3}\), health score AUC 0\.\d{3}", out), out[-3000:]

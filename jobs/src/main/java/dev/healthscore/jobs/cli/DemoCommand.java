@@ -139,11 +139,16 @@ public class DemoCommand extends SparkCommand {
     StepTimer.log("  lake       %s  (Delta tables: account_health, churn_models, model_evaluation, ...)", lake);
     StepTimer.log("  report     %s  (open it in a browser)", report.toAbsolutePath());
     StepTimer.log("  today (%s): %,d active accounts, per health band %s", t, today.accounts(), today.accountsPerBand());
+    StepTimer.log("  signals today: %s (account_opportunities; docs/opportunities.md)", today.opportunitiesPerSignal());
     StepTimer.log("  model %s: %s", trained.version(), trained.decision());
     StepTimer.log("  backtest at %s (%,d accounts, %,d churned within %d days): churn model AUC %s, health score AUC %s, "
             + "top-decile lift %.2f", latest.cutoff(), latest.accounts(), latest.churners(), config.model().horizonDays(),
         auc(latest, ModelKind.CHURN_MODEL.id()), auc(latest, ModelKind.HEALTH_SCORE.id()),
         latest.topDecileLift().getOrDefault(ModelKind.CHURN_MODEL.id(), Double.NaN));
+    eval.expansion().stream().filter(x -> x.flagged() > 0 && x.green() > 0).reduce((a, b) -> b).ifPresent(x -> StepTimer.log(
+        "  expansion signal at %s: %d of %d flagged accounts grew within %d days (%.1f %%) vs %.1f %% of green accounts, lift %.2f",
+        x.cutoff(), x.flaggedExpanded(), x.flagged(), x.horizonDays(), 100 * x.precision(),
+        100 * x.baseRate(), x.lift()));
     if (latest.aucWithCi().containsKey(ModelKind.GBT_REFERENCE.id())) {
       StepTimer.log("  yardstick: tuned gradient-boosted trees AUC %s on the same rows", auc(latest, ModelKind.GBT_REFERENCE.id()));
     }

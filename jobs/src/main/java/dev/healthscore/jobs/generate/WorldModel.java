@@ -212,6 +212,15 @@ final class WorldModel {
         .withColumn("g", planted ? r.normal("planted_trait", aid) : lit(0.0));
   }
 
+  /**
+   * The account's demand for seats, drawn once: its users are more active (more seats in use)
+   * and it buys seats at renewals more often. Independent of health, so the health score does
+   * not see it but active users per seat does.
+   */
+  private Column demand(Column aid) {
+    return r.normal("demand", aid);
+  }
+
   // ---------------------------------------------------------------- hidden health
 
   /**
@@ -256,9 +265,9 @@ final class WorldModel {
    * Every contract term an account would have if it never churned, up to the world's end:
    * aid, k, start_date, end_date (= start of term k+1), seats, arr, and the renewal decision
    * at end_date (renewal_churn) from the health of the month before it. At a renewal the
-   * account may also buy an add-on (ARR up 15-25 % for good, seats unchanged), more likely
-   * when its health is high and has grown over the 3 months before: the expansions the
-   * opportunities' expansion signal should find. Seats, users and usage do not depend on it.
+   * account may buy seats (+5-25 %) or cut some (-5-15 %), and buy an add-on (ARR up 15-25 %
+   * for good, seats unchanged); buying is more likely when its health is high and has grown
+   * over the 3 months before: the expansions the opportunities' expansion signal should find.
    */
   Dataset<Row> contractTerms(Dataset<Row> accounts, Dataset<Row> health) {
     Column aid = c("aid");
@@ -268,11 +277,20 @@ final class WorldModel {
     Dataset<Row> healthThreeBefore = health.select(c("aid"), c("m").plus(3).as("r"), c("h").as("h_r3"));
     WindowSpec byK = Window.partitionBy("aid").orderBy("k");
     WindowSpec upToK = byK.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    // the health at the renewal that starts term k and its growth over the 3 months before
+    Column hAtRenewal = lag(c("h_r"), 1).over(byK);
+    Column dhAtRenewal = lag(c("dh_r"), 1).over(byK);
+    // seats are bought by accounts whose users fill them (demand) and that are healthy and improving,
+    // cut back now and then by unhealthy ones; most renewals keep the seats
+    Column pSeatsUp = sigmoid(lit(-2.5).plus(hAtRenewal.multiply(1.0)).plus(dhAtRenewal.multiply(2.0))
+        .plus(demand(aid).multiply(1.2)));
+    Column pSeatsDown = sigmoid(lit(-2.5).minus(hAtRenewal.multiply(1.5)));
     Column growth = when(k.equalTo(0), lit(0.0))
-        .otherwise(lit(0.02).plus(coalesce(lag(c("h_r"), 1).over(byK), c("mu")).multiply(0.10))
-            .plus(r.normal("seat_growth", aid, k).multiply(0.07)));
-    // the add-on at the renewal that starts term k: from the health at that renewal and its 3-month growth
-    Column pAddOn = sigmoid(lit(-2.5).plus(lag(c("h_r"), 1).over(byK).multiply(1.2)).plus(lag(c("dh_r"), 1).over(byK).multiply(2.0)));
+        .when(r.u("seats_up", aid, k).lt(pSeatsUp), log(lit(1.05).plus(r.u("seats_up_size", aid, k).multiply(0.20))))
+        .when(r.u("seats_down", aid, k).lt(pSeatsDown), log(lit(0.95).minus(r.u("seats_down_size", aid, k).multiply(0.10))))
+        .otherwise(lit(0.0));
+    // the add-on at the renewal that starts term k: from the same health and growth
+    Column pAddOn = sigmoid(lit(-2.5).plus(hAtRenewal.multiply(1.2)).plus(dhAtRenewal.multiply(2.0)));
     Column addOn = when(k.gt(0).and(r.u("add_on", aid, k).lt(pAddOn)), log(lit(1.15).plus(r.u("add_on_size", aid, k).multiply(0.10))))
         .otherwise(lit(0.0));
     Column renewalInWorld = c("end_date").geq(w0).and(c("end_date").lt(w1));
@@ -372,7 +390,7 @@ final class WorldModel {
 
   /**
    * Product events. Each seat k is a user with a fixed propensity z; a user is active in a
-   * month with probability ramp * sigmoid(0.4 + 1.1 h' + 0.9 z) (h' = health plus
+   * month with probability ramp * sigmoid(0.4 + 1.1 h' + 0.9 z + 0.6 demand) (h' = health plus
    * usage noise) and then makes a log-normal number of events, spread over live days,
    * using the first B of the 12 features (B grows with health).
    */
@@ -382,7 +400,8 @@ final class WorldModel {
     Column k = c("k");
     Column e = c("e");
     Column ramp = least(lit(1.0), c("age_days").plus(20).divide(90.0));
-    Column pActive = ramp.multiply(sigmoid(lit(0.4).plus(c("hu").multiply(1.1)).plus(c("z").multiply(0.9))));
+    Column pActive = ramp.multiply(sigmoid(lit(0.4).plus(c("hu").multiply(1.1)).plus(c("z").multiply(0.9))
+        .plus(demand(aid).multiply(0.6))));
     Column nEvents = clampInt(exp(lit(Math.log(4.0)).plus(c("hu").multiply(0.3)).plus(c("z").multiply(0.45))
         .plus(r.normal("n_events", aid, m, k).multiply(0.5))).multiply(c("frac")), 1, 60);
     Column breadth = clampInt(lit(2).plus(sigmoid(lit(0.3).plus(c("hu").multiply(1.2))

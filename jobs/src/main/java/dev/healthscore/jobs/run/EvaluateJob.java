@@ -50,7 +50,7 @@ public final class EvaluateJob {
   public record CutoffSummary(LocalDate cutoff, long accounts, long churners, Map<String, double[]> aucWithCi,
                               Map<String, Double> topDecileLift) {}
 
-  public record Result(List<CutoffSummary> cutoffs, List<QuarantineCounts> quarantine) {}
+  public record Result(List<CutoffSummary> cutoffs, List<QuarantineCounts> quarantine, List<ExpansionBacktest.Result> expansion) {}
 
   public static Result run(RunContext ctx, RecordedRun run) {
     StepTimer timer = ctx.timer();
@@ -123,7 +123,7 @@ public final class EvaluateJob {
         skipped.size(), cutoffs.size(), String.join("; ", skipped));
     run.succeeded(summaries.stream().mapToLong(CutoffSummary::accounts).sum(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
-    return new Result(summaries, counts);
+    return new Result(summaries, counts, expansion);
   }
 
   /** Trains as of C, scores the accounts active at C with every model, and computes the metrics. */

@@ -35,7 +35,7 @@ public final class NightlyJob {
   static final int HISTORY_DAYS = 180;
 
   public record Result(long accounts, Map<String, Long> accountsPerBand, AccountFeatures features,
-                       AlertsAndRollups.Result alerts, QualityGate.Verdict gate) {}
+                       AlertsAndRollups.Result alerts, QualityGate.Verdict gate, Map<String, Long> opportunitiesPerSignal) {}
 
   /**
    * Write, audit, publish: everything of T is computed and kept in memory, the quality gate
@@ -79,7 +79,7 @@ public final class NightlyJob {
       // alerts, rollups, the worklist and the signals read the effective band and score (docs/overrides.md)
       Dataset<Row> effective = overrides.effective(health);
       // account_opportunities before the rollups: health_by_segment counts its signals
-      Opportunities.write(ctx, config.opportunities(), effective, features.rows());
+      Map<String, Long> opportunities = Opportunities.write(ctx, config.opportunities(), effective, features.rows());
       AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
           history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective));
       // churn_forecast (when a model scored T) and account_worklist, also before account_health
@@ -110,7 +110,7 @@ public final class NightlyJob {
       }
       run.succeeded(accounts, features.quarantine(), perBand);
       CatalogRefresh.after(ctx);
-      return new Result(accounts, perBand, features, alerts, gate);
+      return new Result(accounts, perBand, features, alerts, gate, opportunities);
     } finally {
       features.release();
     }

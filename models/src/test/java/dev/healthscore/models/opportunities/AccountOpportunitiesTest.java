@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each signal's rule on hand-made accounts at its thresholds, the evidence in words, and since when it has held. */
 class AccountOpportunitiesTest {
-  /** The defaults: expansion 0.8 per seat or growth 1.2, renewal > 60 days; advocacy NPS 9 / CSM 5, tenure 180; collections 30 days. */
-  static final OpportunitiesConfig CFG = new OpportunitiesConfig(new OpportunitiesConfig.Expansion(0.8, 1.2, 60, 365),
+  /** The defaults: expansion 0.8 per seat or growth 1.5, renewal > 60 days; advocacy NPS 9 / CSM 5, tenure 180; collections 30 days. */
+  static final OpportunitiesConfig CFG = new OpportunitiesConfig(new OpportunitiesConfig.Expansion(0.8, 1.5, 60, 365),
       new OpportunitiesConfig.Advocacy(9, 5, 180), new OpportunitiesConfig.Collections(30));
 
   static final StructType FEATURES = new StructType().add("account_id", "string").add("as_of_date", "date")
@@ -56,12 +56,12 @@ class AccountOpportunitiesTest {
   /*
    * At T (green unless said; risk band low unless said):
    *   x1 42 of 50 seats (0.84), renewal in 200, p .04, NPS 10, tenure 400 -> expansion (since T-20: on the previous night's list) and advocacy
-   *   x2 20 of 50 (0.40) but usage 1.25x, no renewal date, no model          -> expansion
+   *   x2 20 of 50 (0.40) but usage 1.55x, no renewal date, no model          -> expansion
    *   x3 45 of 50 (0.90), renewal in 60 (within 60)                           -> nothing
    *   x4 45 of 50, renewal in 200, risk medium                                -> nothing
    *   x5 yellow, 45 of 50, renewal in 200                                     -> nothing
    *   x6 40 of 50 (0.80 exactly), renewal in 61, p .05                        -> expansion
-   *   x7 39 of 50 (0.78), usage 1.19x, renewal 200                            -> nothing
+   *   x7 39 of 50 (0.78), usage 1.49x, renewal 200                            -> nothing
    *   a1 NPS 9 (exactly), no P1, tenure 180 (exactly)                         -> advocacy
    *   a2 NPS 6 but CSM 5, tenure 400                                          -> advocacy
    *   a3 NPS 10, a P1 ticket in 90 days, tenure 400                           -> nothing
@@ -85,12 +85,12 @@ class AccountOpportunitiesTest {
         at("c1").score(30, "red").arr(700.0), at("c2").score(60, "yellow"), at("c3").score(80, "green"));
     Dataset<Row> features = features(
         f("x1", 50L, 42L, null, 200, 10.0, null, 0, 400, 0, 0),
-        f("x2", 50L, 20L, 1.25, null, null, null, 0, 400, 0, 0),
+        f("x2", 50L, 20L, 1.55, null, null, null, 0, 400, 0, 0),
         f("x3", 50L, 45L, null, 60, null, null, 0, 400, 0, 0),
         f("x4", 50L, 45L, null, 200, null, null, 0, 400, 0, 0),
         f("x5", 50L, 45L, null, 200, null, null, 0, 400, 0, 0),
         f("x6", 50L, 40L, null, 61, null, null, 0, 400, 0, 0),
-        f("x7", 50L, 39L, 1.19, 200, null, null, 0, 400, 0, 0),
+        f("x7", 50L, 39L, 1.49, 200, null, null, 0, 400, 0, 0),
         f("a1", null, null, null, null, 9.0, null, 0, 180, 0, 0),
         f("a2", null, null, null, null, 6.0, 5.0, 0, 400, 0, 0),
         f("a3", null, null, null, null, 10.0, null, 1, 400, 0, 0),
@@ -115,7 +115,7 @@ class AccountOpportunitiesTest {
         RowFactory.create("x1", "advocacy", "NPS 10; no P1 ticket in 90 days; customer for 400 days", 5000.0, t, 0),
         RowFactory.create("x1", "expansion", "42 of 50 seats active (84 %); renewal in 200 days; churn risk low (4 %)", 5000.0,
             Date.valueOf(T.minusDays(20)), 20),
-        RowFactory.create("x2", "expansion", "20 of 50 seats active (40 %); usage up 25 % (30 days vs the 90 before); no renewal date",
+        RowFactory.create("x2", "expansion", "20 of 50 seats active (40 %); usage up 55 % (30 days vs the 90 before); no renewal date",
             3000.0, t, 0),
         RowFactory.create("x6", "expansion", "40 of 50 seats active (80 %); renewal in 61 days; churn risk low (5 %)", null, t, 0)));
     assertEquals(AccountOpportunities.OUTPUT, List.of(fixture().columns()));

@@ -27,7 +27,7 @@ class ExpansionBacktestTest {
   }
 
   /*
-   * Cutoff C, horizon 90 days, default thresholds (0.8 per seat or growth 1.2; renewal > 60 days):
+   * Cutoff C, horizon 90 days, thresholds 0.8 per seat or growth 1.2; renewal > 60 days:
    *   f1 green low, 50 seats, .90 per seat, renewal 120  flagged; 60 seats from C+30          expanded
    *   f2 green low, 50 seats, .85, renewal 200           flagged; 80 seats from C+120 (late)  not expanded
    *   f3 green, no model, .30 but growth 1.5, renewal 100 flagged; ARR 1000 -> 1200 at C+90 (last day) expanded
