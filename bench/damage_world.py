@@ -61,8 +61,9 @@ def main():
         dict(contract_id="bad-c1", account_id=acc, start_date=None, end_date=day(-30), arr=10.0, seats=1),
         dict(contract_id="bad-c2", account_id=acc, start_date=day(10), end_date=day(-30), arr=-5.0, seats=1),
         dict(contract_id="bad-c3", account_id="acc-999999", start_date=day(10), end_date=day(-30), arr=5.0, seats=1),
-        dict(contract_id="bad-c4", account_id="acc-900003", start_date=day(10), end_date=day(-30), arr=500.0, seats=None),
-        dict(contract_id="bad-c4", account_id="acc-900003", start_date=day(11), end_date=day(-30), arr=700.0, seats=3),
+        dict(contract_id="bad-c4", account_id="acc-900003", start_date=day(10), end_date=day(-30), arr=500.0, seats=3),
+        dict(contract_id="bad-c4", account_id="acc-900003", start_date=day(11), end_date=day(-30), arr=700.0,
+             seats=None),  # the earlier, kept: the account's only running contract has no seats
     ])
     add(w, "churn_events", [
         dict(account_id="acc-999999", churn_date=day(5), reason="unknown"),
