@@ -115,7 +115,7 @@ def conformed_view(con, warehouse, name):
         raise BadInput(f"warehouse table '{name}': missing required table (no directory {warehouse}/{name})")
     select = []
     if files:
-        source = f"read_parquet({[f for f in files]!r}, union_by_name = true)"
+        source = f"read_parquet({files!r}, union_by_name = true)"
         schema = {r[0].lower(): (r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     else:
         source, schema = None, {}
