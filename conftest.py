@@ -34,35 +34,6 @@ def record_timing():
     return _record
 
 
-# bin/check runs the tests in two pytest-xdist workers (--dist loadgroup): the tests that share
-# a session fixture's expensive product (a deployment, a lake) must land in the same worker.
-SHARED_FIXTURE_GROUPS = {
-    "airflow/tests/test_dags.py": "airflow deployment",
-    "airflow/tests/test_scheduler.py": "airflow deployment",
-    "tests/test_cluster.py": "local_lake",
-    "tests/test_readers.py": "local_lake",
-}
-
-
-def pytest_collection_modifyitems(config, items):
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        path = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
-        item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURE_GROUPS.get(path, path)))
-
-
-def pytest_sessionfinish(session):
-    worker_output = getattr(session.config, "workeroutput", None)
-    if worker_output is not None:  # an xdist worker: its timings go to the controller's summary
-        worker_output["timings"] = TIMINGS
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error):
-    TIMINGS.extend(getattr(node, "workeroutput", {}).get("timings", []))
-
-
 def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
         terminalreporter.section("timings")

@@ -54,5 +54,5 @@ def test_readme_demo_verbatim(record_timing):
     assert (demo / "suggested-scorecard.yaml").is_file()
     # every step was shown on the console with its time, nothing else on stderr
     assert "evaluate as of" in out and re.search(r"backtest 1 of \d+: cutoff", out)
-    assert done.stderr.strip() in ("", ) or all(l.startswith("[healthscore] build") for l in done.stderr.strip().splitlines()), \
+    assert done.stderr.strip() in ("", ) or all(l.startswith(("[healthscore] building", "[healthscore] built in")) for l in done.stderr.strip().splitlines()), \
         done.stderr[-2000:]
