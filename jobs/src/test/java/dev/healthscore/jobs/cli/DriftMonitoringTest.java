@@ -91,7 +91,7 @@ class DriftMonitoringTest {
   @Test
   void anInjectedShiftInTheSampleWorldIsAnAlertForThatFeatureOnly() {
     String wh = TestSpark.tempDir("shifted").resolve("wh").toString();
-    dev.healthscore.jobs.generate.SampleWorld.generate(TestSpark.spark(), new dev.healthscore.jobs.generate.GeneratorOptions(wh, 80, 6,
+    dev.healthscore.jobs.generate.SampleWorld.generate(TestSpark.spark(), new dev.healthscore.jobs.generate.GeneratorOptions(wh, 120, 6,
         7L, java.time.LocalDate.of(2024, 1, 1), false, new dev.healthscore.jobs.generate.GeneratorOptions.MinutesShift(
             java.time.LocalDate.of(2024, 5, 1), 3)));
     String lake = TestSpark.tempDir("lake").toString();
