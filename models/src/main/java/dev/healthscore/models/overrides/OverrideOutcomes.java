@@ -1,5 +1,6 @@
 package dev.healthscore.models.overrides;
 
+import dev.healthscore.models.scorecard.BandOrder;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,6 @@ public final class OverrideOutcomes {
   public static final String NOT_SUPPORTED = "not_supported";
   /** The override left the band as computed (a score-only override, the same band) or the account had no computed band. */
   public static final String NO_DIRECTION = "no_direction";
-
-  /** Bands from worst to best. */
-  private static final List<String> BANDS = List.of("red", "yellow", "green");
 
   /**
    * One group of {@link HealthOverrides#outcomes}.
@@ -75,8 +73,8 @@ public final class OverrideOutcomes {
 
   private static String verdict(String computed, String override, double rate, double restRate, boolean enough) {
     if (!enough) return TOO_FEW;
-    int from = BANDS.indexOf(computed);
-    int to = BANDS.indexOf(override);
+    int from = BandOrder.WORST_FIRST.indexOf(computed);
+    int to = BandOrder.WORST_FIRST.indexOf(override);
     if (from < 0 || to < 0 || from == to) return NO_DIRECTION;
     boolean worse = to < from;
     return (worse ? rate > restRate : rate < restRate) ? SUPPORTED : NOT_SUPPORTED;
