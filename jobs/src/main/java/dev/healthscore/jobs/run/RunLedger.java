@@ -81,6 +81,10 @@ public final class RunLedger {
     // session's 32 (a MERGE is a join). A session of its own keeps the caller's settings.
     org.apache.spark.sql.SparkSession session = lake.spark().newSession();
     session.conf().set("spark.sql.shuffle.partitions", "1");
+    // Its few hundred rows are evaluated faster than code can be generated and compiled for
+    // each of the plans a MERGE runs (docs/benchmarks.md, "The lease").
+    session.conf().set("spark.sql.codegen.wholeStage", "false");
+    session.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
     this.lake = new Lake(session, lake.root());
   }
 
