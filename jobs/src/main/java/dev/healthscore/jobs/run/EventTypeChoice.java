@@ -1,11 +1,14 @@
 package dev.healthscore.jobs.run;
 
 import dev.healthscore.features.EventTypes;
+import dev.healthscore.features.Feature;
+import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.jobs.lake.ModelRegistry;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
@@ -20,17 +23,24 @@ import org.apache.spark.sql.Row;
 final class EventTypeChoice {
   private EventTypeChoice() {}
 
-  /** {@code train}: ctx measuring the top K types by volume over the model's look-back to T, and those types. */
+  /**
+   * {@code train}: ctx measuring the top K types by volume over the model's look-back to T, and
+   * those types; the training rows also measure the champion's stored types, so the champion
+   * can be compared on the same held-out rows (only the chosen types are offered to the new model).
+   */
   static Chosen forTraining(RunContext ctx, ValidatedWarehouse warehouse) {
     HealthscoreConfig config = ctx.config().source();
     int k = EventTypes.top(config);
-    if (k == 0) return new Chosen(ctx, EventTypes.declared(config));
+    if (k == 0) return new Chosen(ctx, EventTypes.declared(config), ctx.config().features());
     LocalDate firstDay = ctx.asOf().minusMonths(ctx.config().model().lookbackMonths()).plusDays(1);
     List<String> types = ctx.timer().step("choose the top " + k + " event types",
         () -> EventTypes.topByVolume(warehouse, firstDay, ctx.asOf(), k));
     StepTimer.log("%s: event types: top %d by volume over %s..%s: %s", ctx.command(), k, firstDay, ctx.asOf(),
         types.isEmpty() ? "(no usage events)" : String.join(", ", types));
-    return new Chosen(measuring(ctx, types), types);
+    List<String> rowTypes = new ArrayList<>(types);
+    new ModelRegistry(ctx.lake()).champion().flatMap(ModelRegistry::eventTypes)
+        .ifPresent(c -> c.stream().filter(t -> !rowTypes.contains(t)).forEach(rowTypes::add));
+    return new Chosen(measuring(ctx, types), types, FeatureCatalog.features(EventTypes.withTypes(config, rowTypes)));
   }
 
   /** nightly, features, evaluate: ctx measuring the champion's stored types (none without a champion that stored them). */
@@ -52,6 +62,9 @@ final class EventTypeChoice {
         ctx.lake(), ctx.timer());
   }
 
-  /** A train run's context and the event types it measures (stored with the model). */
-  record Chosen(RunContext ctx, List<String> types) {}
+  /**
+   * A train run's context, the event types its model is offered (stored with the model), and
+   * the features of its training rows (those types and the champion's).
+   */
+  record Chosen(RunContext ctx, List<String> types, List<Feature> rowFeatures) {}
 }

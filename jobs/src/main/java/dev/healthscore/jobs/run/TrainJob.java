@@ -44,7 +44,7 @@ public final class TrainJob {
         ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
         cfg.horizonDays(), ctx.asOf());
     Dataset<Row> rows = timer.step("compute features for " + dates.size() + " snapshots", () -> ChurnTrainer.materialize(
-        TrainingSet.rows(ctx.spark(), warehouse, ctx.config().features(), cfg, dates)));
+        TrainingSet.rows(ctx.spark(), warehouse, eventTypes.rowFeatures(), cfg, dates)));
     String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
         + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
 

@@ -58,5 +58,18 @@ class EventTypesTopKTest {
     long accounts = health.count();
     assertTrue(accounts > 50, "active accounts " + accounts);
     assertEquals(accounts, health.filter("churn_probability BETWEEN 0 AND 1 AND model_version = '" + model.getAs("version") + "'").count());
+
+    // a retrain choosing fewer types still measures the champion's on its rows: the champion is compared, not skipped
+    String top1 = TestWorlds.config("");
+    Files.writeString(Path.of(top1), "features: {event_types_top: 1}\n", StandardOpenOption.APPEND);
+    assertEquals(0, CliTestSupport.run("train", "--warehouse", TestWorlds.small(), "--lake", lake, "--as-of", T,
+        "--config", top1).exitCode());
+    Row second = TestSpark.spark().read().format("delta").load(lake + "/churn_models")
+        .filter("version <> '" + model.getAs("version") + "'").first();
+    assertEquals(expected.subList(0, 1), ModelRegistry.eventTypes(second).orElseThrow());
+    assertEquals(model.<String>getAs("version"), second.getAs("champion_version"));
+    assertTrue(second.getAs("champion_auc_same_rows") != null, second.<String>getAs("decision"));
+    List<String> secondInputs = second.getList(second.fieldIndex("features"));
+    assertTrue(secondInputs.stream().noneMatch(f -> f.startsWith("ev_" + expected.get(1))), secondInputs.toString());
   }
 }
