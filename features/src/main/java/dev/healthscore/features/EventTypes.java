@@ -1,19 +1,26 @@
 package dev.healthscore.features;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.healthscore.features.config.ConfigException;
 import dev.healthscore.features.config.HealthscoreConfig;
+import dev.healthscore.features.config.SectionReader;
+import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.features.warehouse.Contract;
+import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Per-event-type usage metrics, declared by naming event types in {@code features.event_types}
@@ -34,6 +41,10 @@ public final class EventTypes {
 
   public static final String FAMILY = "event_types";
   private static final String PREFIX = "ev_";
+  /** The config key naming the list of types. */
+  public static final String LIST_KEY = "event_types";
+  /** The config key asking for the K most frequent types instead (0 = off: the list decides). */
+  public static final String TOP_KEY = "event_types_top";
 
   /** The base counts of every configured event type (two per type). */
   static List<Feature> features(HealthscoreConfig config) {
@@ -83,8 +94,55 @@ public final class EventTypes {
     return s.isEmpty() ? "blank" : s;
   }
 
+  /**
+   * K of {@code features.event_types_top}: {@code train} chooses the K most frequent types
+   * ({@link #topByVolume}) and stores them with the model; 0 = the explicit list decides.
+   */
+  public static int top(HealthscoreConfig config) {
+    int k = new SectionReader(config, "features").integer(TOP_KEY, 0, 1000);
+    if (k > 0 && !types(config).isEmpty()) {
+      throw new ConfigException("config " + config.source() + ": features." + TOP_KEY
+          + ": give either a list in features.event_types or a number here, not both");
+    }
+    return k;
+  }
+
+  /**
+   * The K values of {@code usage_events.feature} with the most accepted events on the days
+   * {@code firstDay} to T (nothing after T), most first; equal volumes in name order, so the
+   * choice is the same on every run.
+   */
+  public static List<String> topByVolume(ValidatedWarehouse warehouse, LocalDate firstDay, LocalDate asOf, int k) {
+    Dataset<Row> usage = warehouse.accepted(Contract.USAGE_EVENTS);
+    Column after = lit(Date.valueOf(firstDay)).cast("timestamp");
+    Column untilEndOfT = lit(Date.valueOf(asOf.plusDays(1))).cast("timestamp");
+    return usage.filter(col("event_time").geq(after).and(col("event_time").lt(untilEndOfT)))
+        .groupBy("feature").agg(count(lit(1)).as("events"))
+        .orderBy(col("events").desc(), col("feature").asc()).limit(k)
+        .collectAsList().stream().map(r -> r.getString(0)).toList();
+  }
+
+  /** {@code config} measuring exactly {@code types} (a model's stored choice), with no top-K request. */
+  public static HealthscoreConfig withTypes(HealthscoreConfig config, List<String> types) {
+    var features = HealthscoreConfig.yamlMapper().createObjectNode();
+    features.putArray(LIST_KEY).addAll(types.stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList());
+    features.put(TOP_KEY, 0);
+    var root = HealthscoreConfig.yamlMapper().createObjectNode();
+    root.set("features", features);
+    try {
+      return config.merged(HealthscoreConfig.yamlMapper().writeValueAsString(root), config.source());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The types the config names explicitly ({@code features.event_types}), checked. */
+  public static List<String> declared(HealthscoreConfig config) {
+    return types(config);
+  }
+
   private static List<String> types(HealthscoreConfig config) {
-    JsonNode n = config.section("features").path("event_types");
+    JsonNode n = config.section("features").path(LIST_KEY);
     String where = "config " + config.source() + ": features.event_types";
     if (n.isMissingNode() || n.isNull()) return List.of();
     if (!n.isArray()) throw new ConfigException(where + ": must be a list of usage_events.feature values (got " + n + ")");

@@ -132,10 +132,11 @@ public final class FeatureCatalog {
     JsonNode section = config.section("features");
     for (java.util.Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!Set.of("custom", "event_types").contains(key)) {
-        throw new ConfigException("config " + config.source() + ": features." + key + ": unknown key (known: custom, event_types)");
+      if (!Set.of("custom", EventTypes.LIST_KEY, EventTypes.TOP_KEY).contains(key)) {
+        throw new ConfigException("config " + config.source() + ": features." + key + ": unknown key (known: custom, event_types, event_types_top)");
       }
     }
+    EventTypes.top(config); // checked up front; train chooses the types
     List<Feature> all = new ArrayList<>(DEFAULT);
     all.addAll(EventTypes.features(config));
     JsonNode custom = config.section("features").path("custom");

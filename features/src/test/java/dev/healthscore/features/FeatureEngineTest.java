@@ -104,6 +104,67 @@ class FeatureEngineTest {
         "ev_c_change_30d"), EventTypes.modelInputs(config));
   }
 
+  /**
+   * The top K by volume on the days 2024-06-01..T, accepted rows only. Volumes there: exports 3
+   * (one at 23:59:59 on T), alerts 2 (one at 00:00 on the first day), reports 2 (+1 the day
+   * before the window, +2 rejected for a negative duration), api 0 (4 after T).
+   */
+  @Test
+  void topEventTypesByVolumeAsOfT_tiesByName() {
+    Map<String, Dataset<Row>> tables = new HashMap<>(SmallWorld.tables());
+    tables.put("usage_events", dev.healthscore.testing.Fixtures.table(dev.healthscore.features.warehouse.Contract.USAGE_EVENTS,
+        new Object[] {"A1", "u1", "2024-06-10 09:00:00", "exports", 1.0},
+        new Object[] {"A1", "u1", "2024-06-20 09:00:00", "exports", 1.0},
+        new Object[] {"A1", "u2", "2024-06-30 23:59:59", "exports", 1.0},
+        new Object[] {"A1", "u1", "2024-06-01 00:00:00", "alerts", 1.0},
+        new Object[] {"A1", "u2", "2024-06-15 09:00:00", "alerts", 1.0},
+        new Object[] {"A1", "u1", "2024-06-05 09:00:00", "reports", 1.0},
+        new Object[] {"A1", "u1", "2024-06-25 09:00:00", "reports", 1.0},
+        new Object[] {"A1", "u1", "2024-05-31 23:59:59", "reports", 1.0},
+        new Object[] {"A1", "u1", "2024-06-26 09:00:00", "reports", -1.0},
+        new Object[] {"A1", "u1", "2024-06-27 09:00:00", "reports", -1.0},
+        new Object[] {"A1", "u1", "2024-07-01 00:00:00", "api", 1.0},
+        new Object[] {"A1", "u1", "2024-07-02 00:00:00", "api", 1.0},
+        new Object[] {"A1", "u1", "2024-07-03 00:00:00", "api", 1.0},
+        new Object[] {"A1", "u1", "2024-07-04 00:00:00", "api", 1.0}));
+    ValidatedWarehouse w = ValidatedWarehouse.of(tables, WALL_CLOCK);
+    LocalDate firstDay = LocalDate.of(2024, 6, 1);
+    assertEquals(List.of("exports", "alerts"), EventTypes.topByVolume(w, firstDay, SmallWorld.T, 2));
+    assertEquals(List.of("exports", "alerts", "reports"), EventTypes.topByVolume(w, firstDay, SmallWorld.T, 5));
+    // a day later the window loses alerts' first event and gains api's: api 1, alerts 1, reports 2
+    assertEquals(List.of("exports", "reports", "alerts", "api"), EventTypes.topByVolume(w, firstDay.plusDays(1), SmallWorld.T.plusDays(1), 4));
+  }
+
+  @Test
+  void topKIsOffByDefaultAndAChoiceBecomesAnExplicitList() {
+    var defaults = dev.healthscore.features.config.HealthscoreConfig.defaults();
+    assertEquals(0, EventTypes.top(defaults));
+    var top = dev.healthscore.features.config.HealthscoreConfig.fromYaml("features: {event_types_top: 3}", "u.yaml");
+    assertEquals(3, EventTypes.top(top));
+    assertEquals(List.of(), EventTypes.modelInputs(top)); // nothing named until train chooses
+    var chosen = EventTypes.withTypes(top, List.of("Data Import", "it's"));
+    assertEquals(0, EventTypes.top(chosen));
+    assertEquals(List.of("Data Import", "it's"), EventTypes.declared(chosen));
+    assertEquals(List.of("ev_data_import_per_user_30d", "ev_data_import_share_30d", "ev_data_import_change_30d",
+        "ev_it_s_per_user_30d", "ev_it_s_share_30d", "ev_it_s_change_30d"), EventTypes.modelInputs(chosen));
+    assertEquals("u.yaml", chosen.source());
+  }
+
+  @Test
+  void topKMistakesAreOneLine() {
+    java.util.function.Function<String, String> error = yaml -> org.junit.jupiter.api.Assertions.assertThrows(
+        dev.healthscore.features.config.ConfigException.class,
+        () -> FeatureCatalog.features(dev.healthscore.features.config.HealthscoreConfig.fromYaml(yaml, "u.yaml"))).getMessage();
+    assertEquals("config u.yaml: features.event_types_top: give either a list in features.event_types or a number here, not both",
+        error.apply("features: {event_types: [a], event_types_top: 2}"));
+    assertEquals("config u.yaml: features.event_types_top: must be a whole number in 0..1000 (got -1)",
+        error.apply("features: {event_types_top: -1}"));
+    assertEquals("config u.yaml: features.event_types_top: must be a whole number in 0..1000 (got 'five')",
+        error.apply("features: {event_types_top: five}"));
+    assertEquals("config u.yaml: features.event_types_top: must be set (a whole number in 0..1000)",
+        error.apply("features: {event_types_top: null}"));
+  }
+
   @Test
   void eventTypeNamesAreSanitizedAndMistakesAreOneLine() {
     assertEquals("data_import", EventTypes.sanitize("Data Import!"));
@@ -117,7 +178,7 @@ class FeatureEngineTest {
         org.junit.jupiter.api.Assertions.assertThrows(dev.healthscore.features.config.ConfigException.class,
             () -> FeatureCatalog.features(notList)).getMessage());
     var typo = dev.healthscore.features.config.HealthscoreConfig.fromYaml("features: {event_type: [a]}", "u.yaml");
-    assertEquals("config u.yaml: features.event_type: unknown key (known: custom, event_types)",
+    assertEquals("config u.yaml: features.event_type: unknown key (known: custom, event_types, event_types_top)",
         org.junit.jupiter.api.Assertions.assertThrows(dev.healthscore.features.config.ConfigException.class,
             () -> FeatureCatalog.features(typo)).getMessage());
   }

@@ -152,7 +152,7 @@ public final class LakeTables {
       "health_band", "health band at T",
       "churn_risk_band", "low, medium or high",
       "attention_reasons", "why the account is on the list: red_band, high_churn_risk and the alert reasons of T",
-      "churn_reasons_text", "up to three features that raise the churn risk the most, in words",
+      "churn_reasons_text", "up to three features that raise the churn risk the most, in words; a usage reason with how it moved against the account's own past",
       "drivers_text", "up to three health-score measures that cost the most points, in words",
       "days_to_renewal", "days from T to the next renewal (null when unknown)",
       "on_list_since", "first date of the account's current unbroken stay on the list (the previous run's worklist)",

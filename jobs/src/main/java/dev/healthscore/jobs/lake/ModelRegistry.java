@@ -31,6 +31,8 @@ public final class ModelRegistry {
 
   /** The training profile of the model inputs (drift monitoring's reference); absent in registries written before it. */
   public static final String INPUT_PROFILE = "input_profile";
+  /** The usage_events.feature values the model's ev_ inputs measure; absent in registries written before it. */
+  public static final String EVENT_TYPES = "event_types";
 
   static final StructType COEFFICIENT = new StructType()
       .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
@@ -48,7 +50,8 @@ public final class ModelRegistry {
       .add("validation_log_loss", "double").add("validation_brier", "double")
       .add("champion_version", "string").add("champion_auc_same_rows", "double")
       .add("decision", "string").add("model_path", "string").add("run_id", "string")
-      .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE));
+      .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE))
+      .add(EVENT_TYPES, DataTypes.createArrayType(DataTypes.StringType));
 
   static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
       "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
@@ -67,7 +70,9 @@ public final class ModelRegistry {
       "champion_version", "champion at training time", "champion_auc_same_rows", "that champion's AUC on the same held-out rows",
       "decision", "promotion decision and why", "model_path", "MLlib pipeline location", "run_id", "train run",
       INPUT_PROFILE, "per numeric model input over the training rows: decile bin edges, share of non-missing values per bin, "
-          + "missing share, mean, SD, rows (the reference of feature_drift, docs/monitoring.md)");
+          + "missing share, mean, SD, rows (the reference of feature_drift, docs/monitoring.md)",
+      EVENT_TYPES, "usage_events.feature values measured as ev_ features for this model (features.event_types, or the top K "
+          + "by volume that train chose); nightly and evaluate measure the champion's under features.event_types_top");
 
   private final Lake lake;
 
@@ -84,7 +89,7 @@ public final class ModelRegistry {
    * the fitted model, how it did on the held-out snapshots, and the promotion decision.
    */
   public record Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
-                      String modelPath, String runId, List<FeatureProfile> inputProfile) {
+                      String modelPath, String runId, List<FeatureProfile> inputProfile, List<String> eventTypes) {
     Row toRow() {
       List<Row> coefs = fit.coefficients().stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
       List<String> features = fit.coefficients().stream().map(ChurnModel.Coefficient::feature).toList();
@@ -93,7 +98,8 @@ public final class ModelRegistry {
           seq(features), seq(coefs), fit.intercept(), fit.offset(), scala.jdk.javaapi.CollectionConverters.asScala(fit.hyperParams()),
           seq(validation.dates()), validation.rows(), validation.churners(), validation.auc(), validation.topDecileLift(),
           validation.ece(), validation.logLoss(), validation.brier(), decision.championVersion(), decision.championAuc(),
-          decision.decision(), modelPath, runId, inputProfile == null ? null : seq(inputProfile.stream().map(ProfileColumn::toRow).toList()));
+          decision.decision(), modelPath, runId, inputProfile == null ? null : seq(inputProfile.stream().map(ProfileColumn::toRow).toList()),
+          seq(eventTypes));
     }
 
     private static <T> scala.collection.immutable.Seq<T> seq(List<T> l) {
@@ -129,6 +135,14 @@ public final class ModelRegistry {
       return Optional.empty();
     }
     return Optional.of(model.<Row>getList(model.fieldIndex(INPUT_PROFILE)).stream().map(ProfileColumn::of).toList());
+  }
+
+  /** A registry row's event types; empty when the row has none (a registry from before they were stored). */
+  public static Optional<List<String>> eventTypes(Row model) {
+    if (!List.of(model.schema().fieldNames()).contains(EVENT_TYPES) || model.isNullAt(model.fieldIndex(EVENT_TYPES))) {
+      return Optional.empty();
+    }
+    return Optional.of(List.copyOf(model.<String>getList(model.fieldIndex(EVENT_TYPES))));
   }
 
   /** One input's profile as a struct of the registry. */
@@ -171,7 +185,7 @@ public final class ModelRegistry {
     lake.overwrite(LakeTables.CHURN_MODELS, all, DOC);
   }
 
-  /** An earlier row in today's schema, by column name: columns added since (input_profile) are null. */
+  /** An earlier row in today's schema, by column name: columns added since (input_profile, event_types) are null. */
   private static Row conformed(Row r) {
     List<String> has = List.of(r.schema().fieldNames());
     Object[] v = new Object[SCHEMA.size()];

@@ -52,7 +52,8 @@ public final class EvaluateJob {
 
   public record Result(List<CutoffSummary> cutoffs, List<QuarantineCounts> quarantine, List<ExpansionBacktest.Result> expansion) {}
 
-  public static Result run(RunContext ctx, RecordedRun run) {
+  public static Result run(RunContext given, RecordedRun run) {
+    RunContext ctx = EventTypeChoice.forScoring(given); // features.event_types_top: the champion's stored types
     StepTimer timer = ctx.timer();
     ChurnModelConfig model = ctx.config().model();
     ScorecardConfig scorecard = ctx.config().scorecard();

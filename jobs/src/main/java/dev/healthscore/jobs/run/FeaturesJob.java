@@ -6,7 +6,8 @@ import dev.healthscore.features.run.Concurrently;
 public final class FeaturesJob {
   private FeaturesJob() {}
 
-  public static AccountFeatures run(RunContext ctx, RecordedRun run) {
+  public static AccountFeatures run(RunContext given, RecordedRun run) {
+    RunContext ctx = EventTypeChoice.forScoring(given); // features.event_types_top: the champion's stored types
     AccountFeatures features = AccountFeatures.compute(ctx);
     run.counted(features.quarantine());
     run.checkStillHeld();

@@ -49,7 +49,7 @@ final class ForecastAndWorklist {
 
   /**
    * @param health the account_health rows of T (not yet written)
-   * @param features account_features rows of T (days_to_renewal)
+   * @param features account_features rows of T (days_to_renewal; own-past comparisons of the reasons)
    * @param scored whether a churn model scored the accounts
    */
   static Result write(RunContext ctx, Settings s, Dataset<Row> health, Dataset<Row> features, boolean scored) {
@@ -73,7 +73,7 @@ final class ForecastAndWorklist {
     }
     Dataset<Row> alerts = ctx.lake().readDate(LakeTables.HEALTH_ALERTS, ctx.asOf()).select("account_id", AsOf.DATE, "alert_reason");
     Dataset<Row> worklist = Materialized.of(ctx.stamp(AccountWorklist.build(health, alerts,
-        features.select("account_id", AsOf.DATE, "days_to_renewal"), previousWorklist(ctx),
+        features, previousWorklist(ctx),
         s.highChurnProbability(), s.worklist().capacityShare(), featureWords(ctx))));
     try {
       return timer.step("write account_worklist", () -> {

@@ -43,7 +43,8 @@ public final class NightlyJob {
    * commit publishes the run), then the run is recorded as succeeded. A failed gate
    * publishes nothing.
    */
-  public static Result run(RunContext ctx, boolean skipGate, RecordedRun run) {
+  public static Result run(RunContext given, boolean skipGate, RecordedRun run) {
+    RunContext ctx = EventTypeChoice.forScoring(given); // features.event_types_top: the champion's stored types
     RunConfig config = ctx.config();
     var champion = ChurnScoring.loadChampion(ctx); // while the features are computed
     AccountFeatures features = AccountFeatures.compute(ctx);

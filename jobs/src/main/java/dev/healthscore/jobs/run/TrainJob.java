@@ -33,16 +33,18 @@ public final class TrainJob {
   public record Result(String version, boolean promoted, String decision, long rows, long churners,
                        ChurnTrainer.Validation validation, Double championAuc, List<QuarantineCounts> quarantine) {}
 
-  public static Result run(RunContext ctx, boolean force, RecordedRun run) {
-    StepTimer timer = ctx.timer();
+  public static Result run(RunContext given, boolean force, RecordedRun run) {
+    StepTimer timer = given.timer();
+    ValidatedWarehouse warehouse = given.openWarehouse();
+    EventTypeChoice.Chosen eventTypes = EventTypeChoice.forTraining(given, warehouse);
+    RunContext ctx = eventTypes.ctx();
     ChurnModelConfig cfg = ctx.config().model();
-    ValidatedWarehouse warehouse = ctx.openWarehouse();
     List<LocalDate> dates = TrainingSet.snapshotDates(ctx.asOf(), cfg);
     StepTimer.log("%s: %d snapshots %s .. %s (every %d month(s); labels: churn within %d days, all known by %s)",
         ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
         cfg.horizonDays(), ctx.asOf());
     Dataset<Row> rows = timer.step("compute features for " + dates.size() + " snapshots", () -> ChurnTrainer.materialize(
-        TrainingSet.rows(ctx.spark(), warehouse, ctx.config().features(), cfg, dates)));
+        TrainingSet.rows(ctx.spark(), warehouse, eventTypes.rowFeatures(), cfg, dates)));
     String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
         + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
 
@@ -81,7 +83,7 @@ public final class TrainJob {
           v.validationChurners(), v.auc(), v.topDecileLift(), v.ece(), v.logLoss(), v.brier());
       var decided = new ModelRegistry.Decision(champion.map(c -> c.<String>getAs("version")).orElse(null), championAuc, decision);
       registry.register(ctx.spark(), new ModelRegistry.Entry(version, promoted ? ModelRegistry.CHAMPION : ModelRegistry.REJECTED,
-          training, fit, validation, decided, path, ctx.runId(), profile));
+          training, fit, validation, decided, path, ctx.runId(), profile, eventTypes.types()));
     });
     printSignals(ctx, trained.model());
     run.succeeded(trained.rows(), counts, null);

@@ -71,7 +71,8 @@ public final class TuneScorecardJob {
       .add("value", "double").add("ci_low", "double").add("ci_high", "double").add("rows", "long").add("churners", "long")
       .add("validation_dates", "string").add("horizon_days", "int").add("run_id", "string").add("tuned_at", "timestamp");
 
-  public static Result run(RunContext ctx, JsonNode userFile, Path out, RecordedRun run) {
+  public static Result run(RunContext given, JsonNode userFile, Path out, RecordedRun run) {
+    RunContext ctx = EventTypeChoice.forScoring(given); // features.event_types_top: the champion's stored types
     StepTimer timer = ctx.timer();
     HealthscoreConfig config = ctx.config().source();
     ChurnModelConfig model = ctx.config().model();

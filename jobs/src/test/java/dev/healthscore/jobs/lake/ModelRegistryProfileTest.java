@@ -34,12 +34,16 @@ class ModelRegistryProfileTest {
   }
 
   static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile) {
+    return entry(version, profile, List.of());
+  }
+
+  static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile, List<String> eventTypes) {
     Date t = Date.valueOf("2025-06-30");
     return new ModelRegistry.Entry(version, ModelRegistry.CHAMPION,
         new ModelRegistry.Training(Timestamp.valueOf("2025-07-01 02:00:00"), t, 12, 90, List.of(t), 11, 2),
         new ModelRegistry.Fit(List.of(new ChurnModel.Coefficient("logins_30d", -0.5, Math.exp(-0.5))), -2.0, -1.0, Map.of("reg_param", "0.01")),
         new ModelRegistry.Validation(List.of(t), 5, 1, 0.8, 2.0, 0.01, 0.3, 0.1),
-        new ModelRegistry.Decision(null, null, "promoted: first model in the registry"), "/nowhere/" + version, "run-" + version, profile);
+        new ModelRegistry.Decision(null, null, "promoted: first model in the registry"), "/nowhere/" + version, "run-" + version, profile, eventTypes);
   }
 
   @Test
@@ -72,7 +76,7 @@ class ModelRegistryProfileTest {
     ModelRegistry registry = new ModelRegistry(lake);
     // the table as train wrote it before input_profile existed
     StructType old = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
-        .filter(f -> !f.name().equals(ModelRegistry.INPUT_PROFILE)).toArray(StructField[]::new));
+        .filter(f -> !List.of(ModelRegistry.INPUT_PROFILE, ModelRegistry.EVENT_TYPES).contains(f.name())).toArray(StructField[]::new));
     Row full = entry("m0", null).toRow();
     Object[] values = new Object[old.size()];
     for (int i = 0; i < values.length; i++) values[i] = full.get(i);
@@ -81,13 +85,17 @@ class ModelRegistryProfileTest {
     Row oldChampion = registry.champion().orElseThrow();
     assertEquals("m0", oldChampion.getAs("version"));
     assertTrue(ModelRegistry.inputProfile(oldChampion).isEmpty());
+    assertTrue(ModelRegistry.eventTypes(oldChampion).isEmpty());
 
     List<FeatureProfile> profile = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
-    registry.register(spark, entry("m1", profile));
+    registry.register(spark, entry("m1", profile, List.of("exports", "Data Import")));
     List<Row> rows = lake.read(LakeTables.CHURN_MODELS).orderBy("version").collectAsList();
     assertEquals(List.of("m0", "m1"), rows.stream().map(r -> r.<String>getAs("version")).toList());
     assertEquals(ModelRegistry.RETIRED, rows.get(0).getAs("status"));
     assertNull(rows.get(0).getAs(ModelRegistry.INPUT_PROFILE));
+    assertNull(rows.get(0).getAs(ModelRegistry.EVENT_TYPES));
     assertEquals(profile, ModelRegistry.inputProfile(registry.champion().orElseThrow()).orElseThrow());
+    // the event types the model measures round-trip in their order
+    assertEquals(List.of("exports", "Data Import"), ModelRegistry.eventTypes(registry.champion().orElseThrow()).orElseThrow());
   }
 }

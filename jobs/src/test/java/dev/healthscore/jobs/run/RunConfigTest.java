@@ -46,6 +46,7 @@ class RunConfigTest {
       "overrides             | 'overrides: {lifetime_days: 30}'",
       "opportunities         | 'opportunities: {expand: {}}'",
       "opportunities.advocacy | 'opportunities: {advocacy: {nps: 9}}'",
+      "features              | 'features: {event_types_topk: 5}'",
   })
   void everySectionRejectsAnUnknownKeyInOneLine(String path, String yaml) {
     String message = assertThrows(ConfigException.class, () -> read(yaml)).getMessage();
@@ -86,6 +87,10 @@ class RunConfigTest {
         checked.add(section + "." + key);
       }
     }
+    // features: the top-K key is read like any section key (the lists may be empty: [])
+    assertEquals("config u.yaml: features.event_types_top: must be set (a whole number in 0..1000)",
+        assertThrows(ConfigException.class, () -> read("features: {event_types_top: null}")).getMessage());
+    checked.add("features.event_types_top");
     assertTrue(checked.size() >= 25, "keys checked: " + checked);
     assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
         && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop")

@@ -178,6 +178,8 @@ public final class ChurnTrainer {
     StepTimer.log("  inputs: %d offered (%d features and derived inputs, %d missing indicators, %d category levels), "
         + "%d with a non-zero weight after regularization", model.coefficients().size(), inputs.numeric.size(),
         inputs.indicators.size(), model.coefficients().size() - inputs.numeric.size() - inputs.indicators.size(), kept);
+    String eventTypes = eventTypeInputs(model.coefficients());
+    if (!eventTypes.isEmpty()) StepTimer.log("  %s", eventTypes);
 
     Map<String, String> hyper = new LinkedHashMap<>();
     hyper.put("reg_param", Double.toString(best.regParam()));
@@ -187,6 +189,19 @@ public final class ChurnTrainer {
     hyper.put("grid", candidates.stream().map(c -> c.regParam() + "/" + c.elasticNet()).collect(Collectors.joining(",")));
     hyper.put("log_odds_offset", Double.toString(offset(all, cfg)));
     return new Result(model, validation, all.rows, all.churners, inputs.dropped, hyper, foldValid);
+  }
+
+  /**
+   * The event-type inputs ({@code ev_…}) with a non-zero weight and its sign (+ raises churn
+   * risk, − lowers it), and how many were zeroed; "" when none was offered.
+   */
+  static String eventTypeInputs(List<ChurnModel.Coefficient> coefficients) {
+    List<ChurnModel.Coefficient> offered = coefficients.stream().filter(c -> c.feature().startsWith("ev_")).toList();
+    if (offered.isEmpty()) return "";
+    List<String> kept = offered.stream().filter(c -> c.coefficient() != 0.0)
+        .map(c -> c.feature() + " " + (c.coefficient() > 0 ? "+" : "-")).toList();
+    return "event-type inputs kept: " + (kept.isEmpty() ? "none" : String.join(", ", kept))
+        + " (" + (offered.size() - kept.size()) + " of " + offered.size() + " zeroed)";
   }
 
   /**

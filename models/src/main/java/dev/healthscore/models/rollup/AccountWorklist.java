@@ -43,14 +43,15 @@ public final class AccountWorklist {
    * @param health account_health rows (any dates): account_id, as_of_date, dimensions, arr,
    *     health_score, health_band, churn_probability, churn_risk_band, churn_reasons, drivers
    * @param alerts health_alerts rows of the same dates: account_id, as_of_date, alert_reason
-   * @param renewals account_id, as_of_date, days_to_renewal (account_features)
+   * @param features account_features rows: account_id, as_of_date, days_to_renewal, and any columns
+   *     {@link OwnPast} compares a usage reason with (a reason then says how it moved against the account's own past)
    * @param previous the latest earlier worklist: account_id, on_list_since (empty on the first run)
    * @param highChurnProbability the high-risk threshold of {@link Attention}
    * @param capacityShare the share of active accounts the CS team can work
    * @param featureWords what each feature means, in words (its catalogue description): the reasons and
    *     drivers name a feature by it; a feature without words is named as it is
    */
-  public static Dataset<Row> build(Dataset<Row> health, Dataset<Row> alerts, Dataset<Row> renewals, Dataset<Row> previous,
+  public static Dataset<Row> build(Dataset<Row> health, Dataset<Row> alerts, Dataset<Row> features, Dataset<Row> previous,
                                    double highChurnProbability, double capacityShare, java.util.Map<String, String> featureWords) {
     List<Column> entries = new java.util.ArrayList<>();
     featureWords.forEach((k, v) -> {
@@ -61,6 +62,14 @@ public final class AccountWorklist {
     java.util.function.Function<Column, Column> named = f -> wordMap == null ? f
         : coalesce(org.apache.spark.sql.functions.try_element_at(wordMap, f), f);
     String[] key = {"account_id", AsOf.DATE};
+    // each account's change against its own past, per reason feature that has one
+    List<Column> pastEntries = new java.util.ArrayList<>();
+    OwnPast.changes(List.of(features.columns())).forEach((feature, change) -> {
+      pastEntries.add(lit(feature));
+      pastEntries.add(change.cast("double"));
+    });
+    Column ownPast = pastEntries.isEmpty() ? lit(null).cast("map<string,double>")
+        : org.apache.spark.sql.functions.map(pastEntries.toArray(Column[]::new));
     Dataset<Row> alerted = alerts.groupBy("account_id", AsOf.DATE)
         .agg(sort_array(collect_set(col("alert_reason"))).as("__alert_reasons"));
     Dataset<Row> capacity = health.groupBy(AsOf.DATE)
@@ -75,7 +84,7 @@ public final class AccountWorklist {
     Column since = coalesce(col("__since"), col(AsOf.DATE));
     Dataset<Row> rows = health.join(alerted, key, "left")
         .filter(Attention.needsAttention(highChurnProbability, col("__alert_reasons").isNotNull()))
-        .join(renewals.select("account_id", AsOf.DATE, "days_to_renewal"), key, "left")
+        .join(features.select(col("account_id"), col(AsOf.DATE), col("days_to_renewal"), ownPast.as("__own_past")), key, "left")
         .join(prev, "account_id", "left")
         .join(capacity, AsOf.DATE)
         .withColumn("arr_at_stake", atStake)
@@ -83,7 +92,8 @@ public final class AccountWorklist {
         .withColumn("on_list_since", since)
         .withColumn("days_on_list", datediff(col(AsOf.DATE), since))
         .withColumn("churn_reasons_text", words(transform(slice(col("churn_reasons"), 1, 3),
-            r -> format_string("%s = %.2f (raises churn log-odds by %.2f)", named.apply(r.getField("feature")), r.getField("value"),
+            r -> format_string("%s = %.2f%s (raises churn log-odds by %.2f)", named.apply(r.getField("feature")), r.getField("value"),
+                OwnPast.phrase(org.apache.spark.sql.functions.try_element_at(col("__own_past"), r.getField("feature"))),
                 r.getField("log_odds")))))
         .withColumn("drivers_text", words(transform(slice(col("drivers"), 1, 3),
             d -> format_string("%s = %.2f (costs %.1f of 100 health points)", named.apply(d.getField("measure")), d.getField("value"),

@@ -52,6 +52,19 @@ class ChurnTrainerTest {
   }
 
   @Test
+  void eventTypeInputsAreListedWithTheSignOfTheirWeight() {
+    var c = List.of(new ChurnModel.Coefficient("events_30d", -0.3, Math.exp(-0.3)),
+        new ChurnModel.Coefficient("ev_exports_share_30d", -0.8, Math.exp(-0.8)),
+        new ChurnModel.Coefficient("ev_exports_change_30d", 0.0, 1.0),
+        new ChurnModel.Coefficient("ev_reports_per_user_30d", 0.2, Math.exp(0.2)));
+    assertEquals("event-type inputs kept: ev_exports_share_30d -, ev_reports_per_user_30d + (1 of 3 zeroed)",
+        ChurnTrainer.eventTypeInputs(c));
+    assertEquals("event-type inputs kept: none (1 of 1 zeroed)",
+        ChurnTrainer.eventTypeInputs(List.of(new ChurnModel.Coefficient("ev_a_share_30d", 0.0, 1.0))));
+    assertEquals("", ChurnTrainer.eventTypeInputs(c.subList(0, 1))); // none offered: nothing printed
+  }
+
+  @Test
   void unregularizedFitAgreesWithSmile() {
     ChurnTrainer.Result result = ChurnTrainer.train(rows, ChurnFixtures.config(PLAIN), "t1");
     List<Row> r = rows.collectAsList();

@@ -84,6 +84,56 @@ class AccountWorklistTest {
     assertEquals(AccountWorklist.OUTPUT, List.of(worklist().columns()));
   }
 
+  /**
+   * A usage reason says how it moved against the account's own past: a's exports per user with
+   * ev_exports_change_30d -0.6, its events with events_30d_vs_own_90d 1.25, its minutes with a
+   * ratio of 1.04 (within 5 %: flat); e's events at a ratio of 0.333 (down 66.7 %, rounded 67), its
+   * exports share without a change (none the 30 days before: nothing said), a ticket count (no
+   * own past); f's own change reason and minutes without a baseline (null: nothing said).
+   */
+  @Test
+  void usageReasonsAgainstTheAccountsOwnPast() {
+    Dataset<Row> health = HealthRows.of(
+        at("a").score(40, "red").p(0.50).arr(1000.0), at("e").score(55, "yellow").p(0.35).arr(1000.0),
+        at("f").score(30, "red").p(0.05).arr(0.0))
+        .withColumn("drivers", expr("cast(null as array<struct<measure:string,value:double,points_lost:double,weighted_points_lost:double>>)"))
+        .withColumn("churn_reasons", expr("""
+            case account_id
+              when 'a' then array(named_struct('feature', 'ev_exports_per_user_30d', 'value', 0.4D, 'log_odds', 0.31D),
+                                  named_struct('feature', 'events_30d', 'value', 120D, 'log_odds', 0.2D),
+                                  named_struct('feature', 'session_minutes_30d', 'value', 300D, 'log_odds', 0.1D))
+              when 'e' then array(named_struct('feature', 'events_30d', 'value', 10D, 'log_odds', 0.5D),
+                                  named_struct('feature', 'ev_exports_share_30d', 'value', 0.05D, 'log_odds', 0.3D),
+                                  named_struct('feature', 'open_tickets', 'value', 3D, 'log_odds', 0.2D))
+              else array(named_struct('feature', 'ev_exports_change_30d', 'value', -0.6D, 'log_odds', 0.4D),
+                         named_struct('feature', 'session_minutes_30d', 'value', 0D, 'log_odds', 0.1D))
+            end"""));
+    Dataset<Row> features = HealthRows.of(at("a"), at("e"), at("f")).select("account_id", "as_of_date")
+        .withColumn("days_to_renewal", expr("30"))
+        .withColumn("ev_exports_change_30d", expr("case account_id when 'a' then -0.6D when 'f' then -0.6D end"))
+        .withColumn("events_30d_vs_own_90d", expr("case account_id when 'a' then 1.25D when 'e' then 0.333D end"))
+        .withColumn("session_minutes_30d_vs_own_90d", expr("case account_id when 'a' then 1.04D end"));
+    Dataset<Row> previous = TestSpark.spark().createDataFrame(List.of(),
+        new org.apache.spark.sql.types.StructType().add("account_id", "string").add("on_list_since", "date"));
+    Dataset<Row> w = AccountWorklist.build(health, HealthRows.of().withColumn("alert_reason", expr("'x'")), features, previous,
+        0.30, 0.5, java.util.Map.of("ev_exports_per_user_30d", "'exports' events per active user, last 30 days"));
+    java.util.function.Function<String, List<Object>> text = id -> {
+      Row r = w.filter("account_id = '" + id + "'").first();
+      return r.getList(r.fieldIndex("churn_reasons_text"));
+    };
+    assertEquals(List.of(
+        "'exports' events per active user, last 30 days = 0.40, down 60 % on its own past (raises churn log-odds by 0.31)",
+        "events_30d = 120.00, up 25 % on its own past (raises churn log-odds by 0.20)",
+        "session_minutes_30d = 300.00, flat on its own past (raises churn log-odds by 0.10)"), text.apply("a"));
+    assertEquals(List.of(
+        "events_30d = 10.00, down 67 % on its own past (raises churn log-odds by 0.50)",
+        "ev_exports_share_30d = 0.05 (raises churn log-odds by 0.30)",
+        "open_tickets = 3.00 (raises churn log-odds by 0.20)"), text.apply("e"));
+    assertEquals(List.of(
+        "ev_exports_change_30d = -0.60 (raises churn log-odds by 0.40)",
+        "session_minutes_30d = 0.00 (raises churn log-odds by 0.10)"), text.apply("f"));
+  }
+
   @Test
   void theWorklistCountIsHealthBySegmentsAttentionCount() {
     Dataset<Row> w = worklist();
