@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.drift.FeatureProfile;
+import dev.healthscore.models.drift.ReferenceProfiles;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ public final class ModelRegistry {
 
   /** The training profile of the model inputs (drift monitoring's reference); absent in registries written before it. */
   public static final String INPUT_PROFILE = "input_profile";
+  /** Profiles of the same inputs on the snapshots moved back a few days (ReferenceProfiles); absent in older registries. */
+  public static final String INPUT_PROFILE_BEFORE_MONTH_END = "input_profile_before_month_end";
 
   static final StructType COEFFICIENT = new StructType()
       .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
@@ -48,7 +51,9 @@ public final class ModelRegistry {
       .add("validation_log_loss", "double").add("validation_brier", "double")
       .add("champion_version", "string").add("champion_auc_same_rows", "double")
       .add("decision", "string").add("model_path", "string").add("run_id", "string")
-      .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE));
+      .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE))
+      .add(INPUT_PROFILE_BEFORE_MONTH_END, DataTypes.createArrayType(new StructType().add("days_before_month_end", "int")
+          .add("profile", DataTypes.createArrayType(ProfileColumn.TYPE))));
 
   static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
       "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
@@ -67,7 +72,9 @@ public final class ModelRegistry {
       "champion_version", "champion at training time", "champion_auc_same_rows", "that champion's AUC on the same held-out rows",
       "decision", "promotion decision and why", "model_path", "MLlib pipeline location", "run_id", "train run",
       INPUT_PROFILE, "per numeric model input over the training rows: decile bin edges, share of non-missing values per bin, "
-          + "missing share, mean, SD, rows (the reference of feature_drift, docs/monitoring.md)");
+          + "missing share, mean, SD, rows (the reference of feature_drift, docs/monitoring.md)",
+      INPUT_PROFILE_BEFORE_MONTH_END, "the same profile on the training snapshots moved back by each number of days (profiled, not fitted); "
+          + "nightly compares with the one nearest its own distance from a month end");
 
   private final Lake lake;
 
@@ -84,7 +91,8 @@ public final class ModelRegistry {
    * the fitted model, how it did on the held-out snapshots, and the promotion decision.
    */
   public record Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
-                      String modelPath, String runId, List<FeatureProfile> inputProfile) {
+                      String modelPath, String runId, List<FeatureProfile> inputProfile,
+                      Map<Integer, List<FeatureProfile>> profileBeforeMonthEnd) {
     Row toRow() {
       List<Row> coefs = fit.coefficients().stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
       List<String> features = fit.coefficients().stream().map(ChurnModel.Coefficient::feature).toList();
@@ -93,7 +101,13 @@ public final class ModelRegistry {
           seq(features), seq(coefs), fit.intercept(), fit.offset(), scala.jdk.javaapi.CollectionConverters.asScala(fit.hyperParams()),
           seq(validation.dates()), validation.rows(), validation.churners(), validation.auc(), validation.topDecileLift(),
           validation.ece(), validation.logLoss(), validation.brier(), decision.championVersion(), decision.championAuc(),
-          decision.decision(), modelPath, runId, inputProfile == null ? null : seq(inputProfile.stream().map(ProfileColumn::toRow).toList()));
+          decision.decision(), modelPath, runId, inputProfile == null ? null : profileSeq(inputProfile),
+          profileBeforeMonthEnd == null ? null : seq(profileBeforeMonthEnd.entrySet().stream()
+              .map(e -> RowFactory.create(e.getKey(), profileSeq(e.getValue()))).toList()));
+    }
+
+    private static scala.collection.immutable.Seq<Row> profileSeq(List<FeatureProfile> profile) {
+      return seq(profile.stream().map(ProfileColumn::toRow).toList());
     }
 
     private static <T> scala.collection.immutable.Seq<T> seq(List<T> l) {
@@ -129,6 +143,24 @@ public final class ModelRegistry {
       return Optional.empty();
     }
     return Optional.of(model.<Row>getList(model.fieldIndex(INPUT_PROFILE)).stream().map(ProfileColumn::of).toList());
+  }
+
+  /**
+   * A registry row's training references: the month-end profile and, from registries that
+   * store them, the profiles moved back before month end (none in older ones). Empty without
+   * a month-end profile.
+   */
+  public static Optional<ReferenceProfiles> referenceProfiles(Row model) {
+    Optional<List<FeatureProfile>> monthEnd = inputProfile(model);
+    if (monthEnd.isEmpty()) return Optional.empty();
+    Map<Integer, List<FeatureProfile>> before = new java.util.TreeMap<>();
+    if (List.of(model.schema().fieldNames()).contains(INPUT_PROFILE_BEFORE_MONTH_END)
+        && !model.isNullAt(model.fieldIndex(INPUT_PROFILE_BEFORE_MONTH_END))) {
+      for (Row r : model.<Row>getList(model.fieldIndex(INPUT_PROFILE_BEFORE_MONTH_END))) {
+        before.put(r.getInt(0), r.<Row>getList(1).stream().map(ProfileColumn::of).toList());
+      }
+    }
+    return Optional.of(new ReferenceProfiles(monthEnd.get(), before));
   }
 
   /** One input's profile as a struct of the registry. */
@@ -171,7 +203,7 @@ public final class ModelRegistry {
     lake.overwrite(LakeTables.CHURN_MODELS, all, DOC);
   }
 
-  /** An earlier row in today's schema, by column name: columns added since (input_profile) are null. */
+  /** An earlier row in today's schema, by column name: columns added since (input_profile, …) are null. */
   private static Row conformed(Row r) {
     List<String> has = List.of(r.schema().fieldNames());
     Object[] v = new Object[SCHEMA.size()];

@@ -15,9 +15,9 @@ import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.drift.DriftStatistics;
 import dev.healthscore.models.drift.FeatureDrift;
-import dev.healthscore.models.drift.FeatureProfile;
 import dev.healthscore.models.drift.InputProfiles;
 import dev.healthscore.models.drift.MonitoringConfig;
+import dev.healthscore.models.drift.ReferenceProfiles;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -43,7 +43,12 @@ final class DriftMonitoring {
   private DriftMonitoring() {}
 
   /** The input drift and volume statistics of T, the champion whose profile they used, and what was skipped and why. */
-  record Inputs(List<FeatureDrift.Row> rows, String modelVersion, List<String> skipped) {}
+  record Inputs(List<FeatureDrift.Row> rows, String modelVersion, List<String> skipped) {
+    /** The warehouse tables whose row count is in alert tonight (their features may be a data problem). */
+    List<FeatureDrift.Row> volumeAlerts() {
+      return rows.stream().filter(r -> FeatureDrift.ROW_COUNT.equals(r.statistic()) && r.alert()).toList();
+    }
+  }
 
   static Inputs inputs(RunContext ctx, AccountFeatures features) {
     return ctx.timer().step("drift of the model inputs and input volume", () -> {
@@ -53,17 +58,18 @@ final class DriftMonitoring {
       Dataset<Row> tonight = InputProfiles.withDerived(features.rows(), ctx.config().model().derived());
 
       Optional<Row> champion = new ModelRegistry(ctx.lake()).champion();
-      Optional<List<FeatureProfile>> profile = champion.flatMap(ModelRegistry::inputProfile);
+      Optional<ReferenceProfiles> profile = champion.flatMap(ModelRegistry::referenceProfiles);
       String version = champion.map(r -> r.<String>getAs("version")).orElse(null);
       if (champion.isEmpty()) {
         skipped.add("drift vs training skipped: no champion model (run train)");
       } else if (profile.isEmpty()) {
         skipped.add("drift vs training skipped: champion " + version + " was trained before input profiles were stored (train again to get one)");
       } else {
-        rows.addAll(FeatureDrift.vsTraining(profile.get(), InputProfiles.onEdges(tonight, profile.get()), c));
+        ReferenceProfiles.Reference reference = profile.get().nearest(ctx.asOf());
+        rows.addAll(FeatureDrift.vsTraining(reference.name(), reference.profile(), InputProfiles.onEdges(tonight, reference.profile()), c));
       }
 
-      List<String> inputs = profile.map(p -> p.stream().map(FeatureProfile::feature).toList())
+      List<String> inputs = profile.map(ReferenceProfiles::features)
           .orElse(ctx.config().model().numericInputs());
       Optional<Dataset<Row>> previous = latestBefore(ctx.lake(), LakeTables.ACCOUNT_FEATURES, ctx.asOf())
           .map(p -> InputProfiles.withDerived(p, ctx.config().model().derived()));
@@ -130,7 +136,7 @@ final class DriftMonitoring {
       });
     }
     List<Row> out = rows.stream().map(r -> RowFactory.create(Date.valueOf(ctx.asOf()), r.feature(), r.reference(), r.statistic(),
-        r.value(), r.threshold(), r.status(), FeatureDrift.TRAINING.equals(r.reference()) ? inputs.modelVersion() : null)).toList();
+        r.value(), r.threshold(), r.status(), FeatureDrift.isTraining(r.reference()) ? inputs.modelVersion() : null)).toList();
     Dataset<Row> table = ctx.stamp(ctx.spark().createDataFrame(out, LakeTables.FEATURE_DRIFT_SCHEMA));
     ctx.timer().step("write " + LakeTables.FEATURE_DRIFT, () ->
         ctx.lake().replaceDates(LakeTables.FEATURE_DRIFT, table, List.of(ctx.asOf()), LakeTables.FEATURE_DRIFT_DOC));

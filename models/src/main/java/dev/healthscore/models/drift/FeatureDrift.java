@@ -18,6 +18,11 @@ public final class FeatureDrift {
   public static final String PREVIOUS_RUN = "previous_run";
   public static final String TRAILING_RUNS = "trailing_runs";
 
+  /** Whether a reference is one of the champion's training references ({@code training}, {@code training@month_end-14d}, …). */
+  public static boolean isTraining(String reference) {
+    return reference != null && reference.startsWith(TRAINING);
+  }
+
   public static final String PSI = "psi";
   public static final String KS_STATISTIC = "ks_statistic";
   public static final String KS_P_VALUE = "ks_p_value";
@@ -40,13 +45,18 @@ public final class FeatureDrift {
 
   /** PSI on the training bins and the change in missing share, per feature profiled both at training and tonight. */
   public static List<Row> vsTraining(List<FeatureProfile> training, List<FeatureProfile> tonight, MonitoringConfig c) {
+    return vsTraining(TRAINING, training, tonight, c);
+  }
+
+  /** The same against one of the training references ({@link ReferenceProfiles#name}). */
+  public static List<Row> vsTraining(String reference, List<FeatureProfile> training, List<FeatureProfile> tonight, MonitoringConfig c) {
     List<Row> out = new ArrayList<>();
     for (FeatureProfile now : tonight) {
       FeatureProfile then = training.stream().filter(p -> p.feature().equals(now.feature())).findFirst().orElse(null);
       if (then == null) continue;
       double psi = DriftStatistics.psi(then.shares(), now.shares());
-      out.add(limited(now.feature(), TRAINING, PSI, psi, c.psi()));
-      out.add(limited(now.feature(), TRAINING, MISSING_SHARE_CHANGE, Math.abs(now.missingShare() - then.missingShare()),
+      out.add(limited(now.feature(), reference, PSI, psi, c.psi()));
+      out.add(limited(now.feature(), reference, MISSING_SHARE_CHANGE, Math.abs(now.missingShare() - then.missingShare()),
           c.missingShareChange()));
     }
     return out;
