@@ -3,6 +3,7 @@ package dev.healthscore.jobs.cli;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.jobs.generate.GenerateResult;
 import dev.healthscore.jobs.generate.GeneratorOptions;
+import dev.healthscore.jobs.generate.InjectedShifts;
 import dev.healthscore.jobs.generate.SampleWorld;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
@@ -25,6 +26,18 @@ public class GenerateCommand extends SparkCommand {
       + "last --shift-factor times longer (docs/sample-world.md#injected-drift).") LocalDate shiftMinutesFrom;
   @Option(names = "--shift-factor", defaultValue = "3", description = "factor of --shift-minutes-from (default ${DEFAULT-VALUE})")
   double shiftFactor;
+  @Option(names = "--shift-segment", paramLabel = "SEGMENT", description = "Inject drift: usage events of this segment's accounts "
+      + "(smb, mid_market, enterprise) from --shift-segment-from on, only --shift-segment-share of them kept.") String shiftSegment;
+  @Option(names = "--shift-segment-from", paramLabel = "YYYY-MM-DD", description = "first day of --shift-segment") LocalDate shiftSegmentFrom;
+  @Option(names = "--shift-segment-share", defaultValue = "0.5", description = "share of the segment's usage events kept "
+      + "(default ${DEFAULT-VALUE}: halved)") double shiftSegmentShare;
+  @Option(names = "--rescale-column", paramLabel = "TABLE.COLUMN", description = "Inject drift: this numeric column times "
+      + "--rescale-factor in rows from --rescale-from on (by the table's time column).") String rescaleColumn;
+  @Option(names = "--rescale-from", paramLabel = "YYYY-MM-DD", description = "first day of --rescale-column") LocalDate rescaleFrom;
+  @Option(names = "--rescale-factor", description = "factor of --rescale-column") Double rescaleFactor;
+  @Option(names = "--empty-table", paramLabel = "TABLE", description = "Inject drift: this table has no rows from --empty-from on.")
+  String emptyTable;
+  @Option(names = "--empty-from", paramLabel = "YYYY-MM-DD", description = "first day without rows of --empty-table") LocalDate emptyFrom;
   private GeneratorOptions options;
 
   @Override
@@ -36,10 +49,29 @@ public class GenerateCommand extends SparkCommand {
   protected void prepare() {
     try {
       GeneratorOptions.MinutesShift shift = shiftMinutesFrom == null ? null : new GeneratorOptions.MinutesShift(shiftMinutesFrom, shiftFactor);
-      options = new GeneratorOptions(out, accounts, months, seed, start != null ? start : GeneratorOptions.DEFAULT_START, planted, shift);
+      options = new GeneratorOptions(out, accounts, months, seed, start != null ? start : GeneratorOptions.DEFAULT_START, planted, shift,
+          shifts());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  /** The --shift-segment, --rescale-column and --empty-table drifts; each needs its date (and the rescale its factor). */
+  private InjectedShifts shifts() {
+    InjectedShifts.SegmentUsage segment = null;
+    if (shiftSegment != null) segment = new InjectedShifts.SegmentUsage(shiftSegment, required(shiftSegmentFrom, "--shift-segment-from",
+        "--shift-segment"), shiftSegmentShare);
+    InjectedShifts.Rescale rescale = null;
+    if (rescaleColumn != null) rescale = InjectedShifts.Rescale.of(rescaleColumn, required(rescaleFrom, "--rescale-from", "--rescale-column"),
+        required(rescaleFactor, "--rescale-factor", "--rescale-column"));
+    InjectedShifts.Emptied emptied = emptyTable == null ? null
+        : new InjectedShifts.Emptied(emptyTable, required(emptyFrom, "--empty-from", "--empty-table"));
+    return new InjectedShifts(segment, rescale, emptied);
+  }
+
+  private static <T> T required(T value, String option, String with) {
+    if (value == null) throw new IllegalArgumentException(with + " needs " + option);
+    return value;
   }
 
   @Override

@@ -19,9 +19,11 @@ import java.util.Objects;
  *     generic features see (docs/sample-world.md#planted-event-type)
  * @param minutesShift null, or an injected drift: every usage event from a date on lasts a
  *     factor longer (docs/sample-world.md#injected-drift)
+ * @param shifts the other injected drifts: a segment's usage thinned, a column rescaled, a table emptied
+ *     ({@link InjectedShifts#NONE} when off; null means none)
  */
 public record GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType,
-                               MinutesShift minutesShift) {
+                               MinutesShift minutesShift, InjectedShifts shifts) {
   /** Usage events on or after {@code from} (UTC) have their duration_sec multiplied by {@code factor}. */
   public record MinutesShift(LocalDate from, double factor) {
     public MinutesShift {
@@ -34,6 +36,7 @@ public record GeneratorOptions(String out, int accounts, int months, long seed, 
   public static final LocalDate DEFAULT_START = LocalDate.of(2024, 1, 1);
 
   public GeneratorOptions {
+    shifts = shifts == null ? InjectedShifts.NONE : shifts;
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(start, "start");
     if (out.isBlank()) throw new IllegalArgumentException("out must not be blank");
@@ -47,6 +50,11 @@ public record GeneratorOptions(String out, int accounts, int months, long seed, 
 
   public GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType) {
     this(out, accounts, months, seed, start, plantedEventType, null);
+  }
+
+  public GeneratorOptions(String out, int accounts, int months, long seed, LocalDate start, boolean plantedEventType,
+                          MinutesShift minutesShift) {
+    this(out, accounts, months, seed, start, plantedEventType, minutesShift, InjectedShifts.NONE);
   }
 
   /** The first day after the world: {@code start + months}. */

@@ -79,7 +79,9 @@ public final class SampleWorld {
       tables.put("health_overrides", () -> model.healthOverrides(l.state()));
       for (TableSpec t : Contract.TABLES) {
         int files = t == Contract.USAGE_EVENTS ? usageFiles : smallFiles;
-        long n = timer.step(t.name(), () -> write(tables.get(t.name()).get(), t, out + "/" + t.name(), files));
+        Rng rng = new Rng(o.seed());
+        long n = timer.step(t.name(), () -> write(o.shifts().apply(t, tables.get(t.name()).get(), l.accounts(), rng), t,
+            out + "/" + t.name(), files));
         StepTimer.log("generate:   %s: %,d rows", t.name(), n);
         rows.put(t.name(), n);
       }

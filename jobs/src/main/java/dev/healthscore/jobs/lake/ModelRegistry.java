@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.drift.FeatureProfile;
+import dev.healthscore.models.drift.ReferenceProfiles;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ public final class ModelRegistry {
   public static final String INPUT_PROFILE = "input_profile";
   /** The usage_events.feature values the model's ev_ inputs measure; absent in registries written before it. */
   public static final String EVENT_TYPES = "event_types";
+  /** Profiles of the same inputs on the snapshots moved back a few days (ReferenceProfiles); absent in older registries. */
+  public static final String INPUT_PROFILE_BEFORE_MONTH_END = "input_profile_before_month_end";
 
   static final StructType COEFFICIENT = new StructType()
       .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
@@ -51,7 +54,9 @@ public final class ModelRegistry {
       .add("champion_version", "string").add("champion_auc_same_rows", "double")
       .add("decision", "string").add("model_path", "string").add("run_id", "string")
       .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE))
-      .add(EVENT_TYPES, DataTypes.createArrayType(DataTypes.StringType));
+      .add(EVENT_TYPES, DataTypes.createArrayType(DataTypes.StringType))
+      .add(INPUT_PROFILE_BEFORE_MONTH_END, DataTypes.createArrayType(new StructType().add("days_before_month_end", "int")
+          .add("profile", DataTypes.createArrayType(ProfileColumn.TYPE))));
 
   static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
       "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
@@ -72,7 +77,9 @@ public final class ModelRegistry {
       INPUT_PROFILE, "per numeric model input over the training rows: decile bin edges, share of non-missing values per bin, "
           + "missing share, mean, SD, rows (the reference of feature_drift, docs/monitoring.md)",
       EVENT_TYPES, "usage_events.feature values measured as ev_ features for this model (features.event_types, or the top K "
-          + "by volume that train chose); nightly and evaluate measure the champion's under features.event_types_top");
+          + "by volume that train chose); nightly and evaluate measure the champion's under features.event_types_top",
+      INPUT_PROFILE_BEFORE_MONTH_END, "the same profile on the training snapshots moved back by each number of days (profiled, not fitted); "
+          + "nightly compares with the one nearest its own distance from a month end");
 
   private final Lake lake;
 
@@ -89,7 +96,8 @@ public final class ModelRegistry {
    * the fitted model, how it did on the held-out snapshots, and the promotion decision.
    */
   public record Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
-                      String modelPath, String runId, List<FeatureProfile> inputProfile, List<String> eventTypes) {
+                      String modelPath, String runId, List<FeatureProfile> inputProfile,
+                      Map<Integer, List<FeatureProfile>> profileBeforeMonthEnd, List<String> eventTypes) {
     Row toRow() {
       List<Row> coefs = fit.coefficients().stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
       List<String> features = fit.coefficients().stream().map(ChurnModel.Coefficient::feature).toList();
@@ -98,8 +106,14 @@ public final class ModelRegistry {
           seq(features), seq(coefs), fit.intercept(), fit.offset(), scala.jdk.javaapi.CollectionConverters.asScala(fit.hyperParams()),
           seq(validation.dates()), validation.rows(), validation.churners(), validation.auc(), validation.topDecileLift(),
           validation.ece(), validation.logLoss(), validation.brier(), decision.championVersion(), decision.championAuc(),
-          decision.decision(), modelPath, runId, inputProfile == null ? null : seq(inputProfile.stream().map(ProfileColumn::toRow).toList()),
-          seq(eventTypes));
+          decision.decision(), modelPath, runId, inputProfile == null ? null : profileSeq(inputProfile),
+          seq(eventTypes),
+          profileBeforeMonthEnd == null ? null : seq(profileBeforeMonthEnd.entrySet().stream()
+              .map(e -> RowFactory.create(e.getKey(), profileSeq(e.getValue()))).toList()));
+    }
+
+    private static scala.collection.immutable.Seq<Row> profileSeq(List<FeatureProfile> profile) {
+      return seq(profile.stream().map(ProfileColumn::toRow).toList());
     }
 
     private static <T> scala.collection.immutable.Seq<T> seq(List<T> l) {
@@ -145,6 +159,24 @@ public final class ModelRegistry {
     return Optional.of(List.copyOf(model.<String>getList(model.fieldIndex(EVENT_TYPES))));
   }
 
+  /**
+   * A registry row's training references: the month-end profile and, from registries that
+   * store them, the profiles moved back before month end (none in older ones). Empty without
+   * a month-end profile.
+   */
+  public static Optional<ReferenceProfiles> referenceProfiles(Row model) {
+    Optional<List<FeatureProfile>> monthEnd = inputProfile(model);
+    if (monthEnd.isEmpty()) return Optional.empty();
+    Map<Integer, List<FeatureProfile>> before = new java.util.TreeMap<>();
+    if (List.of(model.schema().fieldNames()).contains(INPUT_PROFILE_BEFORE_MONTH_END)
+        && !model.isNullAt(model.fieldIndex(INPUT_PROFILE_BEFORE_MONTH_END))) {
+      for (Row r : model.<Row>getList(model.fieldIndex(INPUT_PROFILE_BEFORE_MONTH_END))) {
+        before.put(r.getInt(0), r.<Row>getList(1).stream().map(ProfileColumn::of).toList());
+      }
+    }
+    return Optional.of(new ReferenceProfiles(monthEnd.get(), before));
+  }
+
   /** One input's profile as a struct of the registry. */
   static final class ProfileColumn {
     static final StructType TYPE = new StructType()
@@ -185,7 +217,7 @@ public final class ModelRegistry {
     lake.overwrite(LakeTables.CHURN_MODELS, all, DOC);
   }
 
-  /** An earlier row in today's schema, by column name: columns added since (input_profile, event_types) are null. */
+  /** An earlier row in today's schema, by column name: columns added since (input_profile, event_types, …) are null. */
   private static Row conformed(Row r) {
     List<String> has = List.of(r.schema().fieldNames());
     Object[] v = new Object[SCHEMA.size()];

@@ -17,6 +17,10 @@ import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
 import dev.healthscore.models.alerts.AlertCooldown;
 import dev.healthscore.models.alerts.AlertsConfig;
+import dev.healthscore.models.alerts.DataProblemAlerts;
+import dev.healthscore.features.FeatureCatalog;
+import dev.healthscore.models.drift.FeatureDrift;
+import dev.healthscore.models.drift.MonitoringConfig;
 import dev.healthscore.models.alerts.HealthAlerts;
 import dev.healthscore.models.overrides.HealthOverrides;
 import dev.healthscore.models.opportunities.AccountOpportunities;
@@ -57,13 +61,15 @@ public final class AlertsAndRollups {
    * @param probabilityHistory earlier runs' churn probabilities (account_id, as_of_date,
    *     churn_probability), for "crossed the high-risk threshold since the previous run"
    * @param overrideAlerts the overrides' review alerts of T (override_expiring, override_expired)
+   * @param volumeAlerts tonight's input volume alerts: alerts naming a feature of those tables are not created
    */
   static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory,
-                      Dataset<Row> overrideAlerts) {
+                      Dataset<Row> overrideAlerts, List<FeatureDrift.Row> volumeAlerts) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
     ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
-    Dataset<Row> candidates = Materialized.of(HealthAlerts.alerts(health, probabilityHistory, cfg).unionByName(overrideAlerts));
+    Dataset<Row> candidates = Materialized.of(withoutDataProblems(ctx,
+        HealthAlerts.alerts(health, probabilityHistory, cfg).unionByName(overrideAlerts), volumeAlerts));
     Dataset<Row> alerts = Materialized.of(ctx.stamp(cooldown.apply(candidates, recentAlerts(ctx, cooldown))));
     if (cooldown.days() > 0) {
       StepTimer.log("%s: accounts alerted on %s: %d before the %d-day cool-down, %d after", ctx.command(), ctx.asOf(),
@@ -108,6 +114,30 @@ public final class AlertsAndRollups {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * The alerts that do not name a feature of a table in volume alert (DataProblemAlerts), with
+   * one summary line per such table saying how many were held back and why.
+   */
+  static Dataset<Row> withoutDataProblems(RunContext ctx, Dataset<Row> alerts, List<FeatureDrift.Row> volumeAlerts) {
+    if (volumeAlerts.isEmpty()) return alerts;
+    Map<String, List<String>> byTable = new TreeMap<>();
+    volumeAlerts.forEach(r -> byTable.computeIfAbsent(r.feature(), k -> new ArrayList<>()).add(volumeCause(r, ctx.config().monitoring())));
+    RunConfig config = ctx.config();
+    DataProblemAlerts.Split split = DataProblemAlerts.split(alerts, byTable.keySet(), DataProblemAlerts.featuresByTable(config.features(),
+        FeatureCatalog.derived(config.features()), config.model().derived()), config.scorecard());
+    byTable.forEach((table, causes) -> StepTimer.log("%s: %s: 0 created from %s features, %d held back (%s)", ctx.command(),
+        LakeTables.HEALTH_ALERTS, table, split.heldPerTable().get(table), String.join("; ", causes)));
+    return split.kept();
+  }
+
+  /** "usage_events volume alert: 3 rows vs trailing median 7" (or "no earlier run" without one); the newest day's likewise. */
+  static String volumeCause(FeatureDrift.Row r, MonitoringConfig c) {
+    boolean day = FeatureDrift.ROWS_ON_DAY.equals(r.statistic());
+    String against = r.threshold() == null ? "no earlier run"
+        : String.format("%s median %,.0f", day ? "same-weekday" : "trailing", r.threshold() / c.volumeAlertShare());
+    return String.format("%s volume alert: %,.0f rows%s vs %s", r.feature(), r.value(), day ? " on the newest day" : "", against);
   }
 
   /** Every reason of the feed, in the order the summary lists them. */

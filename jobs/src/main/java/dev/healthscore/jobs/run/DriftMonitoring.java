@@ -3,6 +3,7 @@ package dev.healthscore.jobs.run;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.to_date;
 
 import dev.healthscore.features.pit.AsOf;
 import dev.healthscore.features.run.StepTimer;
@@ -15,9 +16,9 @@ import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.drift.DriftStatistics;
 import dev.healthscore.models.drift.FeatureDrift;
-import dev.healthscore.models.drift.FeatureProfile;
 import dev.healthscore.models.drift.InputProfiles;
 import dev.healthscore.models.drift.MonitoringConfig;
+import dev.healthscore.models.drift.ReferenceProfiles;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -43,7 +44,12 @@ final class DriftMonitoring {
   private DriftMonitoring() {}
 
   /** The input drift and volume statistics of T, the champion whose profile they used, and what was skipped and why. */
-  record Inputs(List<FeatureDrift.Row> rows, String modelVersion, List<String> skipped) {}
+  record Inputs(List<FeatureDrift.Row> rows, String modelVersion, List<String> skipped) {
+    /** The warehouse tables whose row count is in alert tonight (their features may be a data problem). */
+    List<FeatureDrift.Row> volumeAlerts() {
+      return rows.stream().filter(r -> FeatureDrift.isVolume(r) && r.alert()).toList();
+    }
+  }
 
   static Inputs inputs(RunContext ctx, AccountFeatures features) {
     return ctx.timer().step("drift of the model inputs and input volume", () -> {
@@ -53,17 +59,18 @@ final class DriftMonitoring {
       Dataset<Row> tonight = InputProfiles.withDerived(features.rows(), ctx.config().model().derived());
 
       Optional<Row> champion = new ModelRegistry(ctx.lake()).champion();
-      Optional<List<FeatureProfile>> profile = champion.flatMap(ModelRegistry::inputProfile);
+      Optional<ReferenceProfiles> profile = champion.flatMap(ModelRegistry::referenceProfiles);
       String version = champion.map(r -> r.<String>getAs("version")).orElse(null);
       if (champion.isEmpty()) {
         skipped.add("drift vs training skipped: no champion model (run train)");
       } else if (profile.isEmpty()) {
         skipped.add("drift vs training skipped: champion " + version + " was trained before input profiles were stored (train again to get one)");
       } else {
-        rows.addAll(FeatureDrift.vsTraining(profile.get(), InputProfiles.onEdges(tonight, profile.get()), c));
+        ReferenceProfiles.Reference reference = profile.get().nearest(ctx.asOf());
+        rows.addAll(FeatureDrift.vsTraining(reference.name(), reference.profile(), InputProfiles.onEdges(tonight, reference.profile()), c));
       }
 
-      List<String> inputs = profile.map(p -> p.stream().map(FeatureProfile::feature).toList())
+      List<String> inputs = profile.map(ReferenceProfiles::features)
           .orElse(ctx.config().model().numericInputs());
       Optional<Dataset<Row>> previous = latestBefore(ctx.lake(), LakeTables.ACCOUNT_FEATURES, ctx.asOf())
           .map(p -> InputProfiles.withDerived(p, ctx.config().model().derived()));
@@ -78,8 +85,33 @@ final class DriftMonitoring {
         for (String f : both) rows.addAll(FeatureDrift.vsPrevious(f, now.get(f), nowRows, before.get(f), beforeRows, c));
       }
       rows.addAll(volume(ctx.lake(), ctx.asOf(), features.quarantine(), c));
+      for (TableSpec t : DAILY_VOLUME_TABLES) rows.add(newestDay(features.warehouse().accepted(t), t, ctx.asOf(), c));
       return new Inputs(rows, version, skipped);
     });
+  }
+
+  /** Tables with rows every day, whose newest day is checked too: a load that stopped shows there before in the table's total. */
+  static final List<TableSpec> DAILY_VOLUME_TABLES = List.of(Contract.USAGE_EVENTS);
+
+  /**
+   * Rows of the table dated on T (by its time column, UTC) against the median of the same
+   * weekday in the {@code trailing_runs} weeks before (weekdays differ: a Sunday is compared
+   * with Sundays), counting only weeks on or after the table's first day in that window.
+   */
+  static FeatureDrift.Row newestDay(Dataset<Row> rows, TableSpec table, LocalDate asOf, MonitoringConfig c) {
+    LocalDate first = asOf.minusWeeks(c.trailingRuns());
+    Map<LocalDate, Long> perDay = new TreeMap<>();
+    rows.select(to_date(col(table.timeColumn())).as("day"))
+        .filter(col("day").between(lit(Date.valueOf(first)), lit(Date.valueOf(asOf))))
+        .groupBy("day").count().collectAsList()
+        .forEach(r -> perDay.put(r.getDate(0).toLocalDate(), r.getLong(1)));
+    LocalDate earliest = perDay.keySet().stream().findFirst().orElse(asOf);
+    List<Long> sameWeekday = new ArrayList<>();
+    for (int k = 1; k <= c.trailingRuns(); k++) {
+      LocalDate day = asOf.minusWeeks(k);
+      if (!day.isBefore(earliest)) sameWeekday.add(perDay.getOrDefault(day, 0L));
+    }
+    return FeatureDrift.dayVolume(table.name(), perDay.getOrDefault(asOf, 0L), sameWeekday, c);
   }
 
   /** Each table's rows tonight against the median of the latest {@code trailing_runs} succeeded nightly runs of earlier dates. */
@@ -130,16 +162,16 @@ final class DriftMonitoring {
       });
     }
     List<Row> out = rows.stream().map(r -> RowFactory.create(Date.valueOf(ctx.asOf()), r.feature(), r.reference(), r.statistic(),
-        r.value(), r.threshold(), r.status(), FeatureDrift.TRAINING.equals(r.reference()) ? inputs.modelVersion() : null)).toList();
+        r.value(), r.threshold(), r.status(), FeatureDrift.isTraining(r.reference()) ? inputs.modelVersion() : null)).toList();
     Dataset<Row> table = ctx.stamp(ctx.spark().createDataFrame(out, LakeTables.FEATURE_DRIFT_SCHEMA));
     ctx.timer().step("write " + LakeTables.FEATURE_DRIFT, () ->
         ctx.lake().replaceDates(LakeTables.FEATURE_DRIFT, table, List.of(ctx.asOf()), LakeTables.FEATURE_DRIFT_DOC));
     skipped.forEach(s -> StepTimer.log("%s: %s", ctx.command(), s));
-    summary(rows).forEach(line -> StepTimer.log("%s: %s", ctx.command(), line));
+    summary(rows, ctx.asOf()).forEach(line -> StepTimer.log("%s: %s", ctx.command(), line));
   }
 
   /** The summary lines: counts per status (a KS p-value row is counted with its D, not again), then every feature and table in alert. */
-  static List<String> summary(List<FeatureDrift.Row> rows) {
+  static List<String> summary(List<FeatureDrift.Row> rows, LocalDate asOf) {
     long alerts = rows.stream().filter(FeatureDrift.Row::namedAlert).count();
     long warnings = rows.stream().filter(r -> DriftStatistics.WARN.equals(r.status()) && !FeatureDrift.KS_P_VALUE.equals(r.statistic())).count();
     List<String> out = new ArrayList<>();
@@ -147,8 +179,11 @@ final class DriftMonitoring {
     Map<String, List<String>> inAlert = new TreeMap<>();
     for (FeatureDrift.Row r : rows) {
       if (!r.namedAlert()) continue;
+      String limit = r.threshold() == null ? "any" : String.format("%.0f", r.threshold());
       String what = FeatureDrift.ROW_COUNT.equals(r.statistic())
-          ? String.format("%.0f rows, alert below %s (trailing runs)", r.value(), r.threshold() == null ? "any" : String.format("%.0f", r.threshold()))
+          ? String.format("%.0f rows, alert below %s (trailing runs)", r.value(), limit)
+          : FeatureDrift.ROWS_ON_DAY.equals(r.statistic())
+          ? String.format("%.0f rows on %s, alert below %s (same weekday of the weeks before)", r.value(), asOf, limit)
           : String.format("%s %.3f vs %s (limit %s)", r.statistic(), r.value(), r.reference(), r.threshold());
       inAlert.computeIfAbsent(r.feature(), k -> new ArrayList<>()).add(what);
     }

@@ -9,8 +9,8 @@ import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.churn.ChurnTrainer;
 import dev.healthscore.models.churn.Promotion;
 import dev.healthscore.models.churn.TrainingSet;
-import dev.healthscore.models.drift.FeatureProfile;
 import dev.healthscore.models.drift.InputProfiles;
+import dev.healthscore.models.drift.ReferenceProfiles;
 import dev.healthscore.models.eval.BinaryMetrics;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -43,16 +43,22 @@ public final class TrainJob {
     StepTimer.log("%s: %d snapshots %s .. %s (every %d month(s); labels: churn within %d days, all known by %s)",
         ctx.command(), dates.size(), dates.get(0), dates.get(dates.size() - 1), cfg.snapshotEveryMonths(),
         cfg.horizonDays(), ctx.asOf());
-    Dataset<Row> rows = timer.step("compute features for " + dates.size() + " snapshots", () -> ChurnTrainer.materialize(
-        TrainingSet.rows(ctx.spark(), warehouse, eventTypes.rowFeatures(), cfg, dates)));
+    // the latest snapshots moved back a few days are profiled for drift monitoring only, in the same pass, never fitted
+    List<Integer> daysBefore = ctx.config().monitoring().referenceDaysBeforeMonthEnd();
+    List<LocalDate> movedFrom = ReferenceProfiles.latest(dates, cfg.validationSnapshots());
+    List<LocalDate> profiledOnly = ReferenceProfiles.shifted(movedFrom, daysBefore);
+    List<LocalDate> computed = java.util.stream.Stream.concat(dates.stream(), profiledOnly.stream()).sorted().toList();
+    Dataset<Row> allRows = timer.step("compute features for " + dates.size() + " snapshots (+" + profiledOnly.size()
+        + " profiled only)", () -> ChurnTrainer.materialize(TrainingSet.rows(ctx.spark(), warehouse, eventTypes.rowFeatures(), cfg, computed)));
+    Dataset<Row> rows = TrainingSet.onDates(allRows, dates);
     String version = "m" + ctx.asOf().toString().replace("-", "") + "-"
         + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(ctx.wallClock());
 
     ChurnTrainer.Result trained = timer.step("fit and validate the churn model", () -> ChurnTrainer.train(rows, cfg, version));
     List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
     run.counted(counts);
-    List<FeatureProfile> profile = timer.step("profile the model inputs", () -> InputProfiles.profile(
-        InputProfiles.withDerived(rows, cfg.derived()), profiledInputs(cfg, trained.model())));
+    ReferenceProfiles profile = timer.step("profile the model inputs", () -> ReferenceProfiles.profile(
+        InputProfiles.withDerived(allRows, cfg.derived()), dates, movedFrom, daysBefore, profiledInputs(cfg, trained.model())));
     ChurnTrainer.Validation v = trained.validation();
     StepTimer.log("%s: %,d training rows, %,d churners (%.1f%%); validation on %s: %,d rows, %,d churners",
         ctx.command(), trained.rows(), trained.churners(), 100.0 * trained.churners() / trained.rows(),
@@ -83,7 +89,7 @@ public final class TrainJob {
           v.validationChurners(), v.auc(), v.topDecileLift(), v.ece(), v.logLoss(), v.brier());
       var decided = new ModelRegistry.Decision(champion.map(c -> c.<String>getAs("version")).orElse(null), championAuc, decision);
       registry.register(ctx.spark(), new ModelRegistry.Entry(version, promoted ? ModelRegistry.CHAMPION : ModelRegistry.REJECTED,
-          training, fit, validation, decided, path, ctx.runId(), profile, eventTypes.types()));
+          training, fit, validation, decided, path, ctx.runId(), profile.monthEnd(), profile.beforeMonthEnd(), eventTypes.types()));
     });
     printSignals(ctx, trained.model());
     run.succeeded(trained.rows(), counts, null);

@@ -49,12 +49,13 @@ class DriftMonitoringTest {
     assertTrue(out.contains("drift vs training skipped: no champion model (run train)"), out);
     assertTrue(out.contains("drift vs previous run skipped: no account_features before 2024-05-31"), out);
 
-    // first date: only the input volume (no earlier run: ok); second date: inputs and scores against 05-31 too
+    // first date: only the input volume (no earlier run: ok; usage_events' newest day against the same weekday of the
+    // weeks before); second date: inputs and scores against 05-31 too
     Dataset<Row> first = drift(lake, "2024-05-31");
-    assertEquals(Set.of("trailing_runs"), refs(first));
+    assertEquals(Set.of("trailing_runs", "same_weekday"), refs(first));
     assertEquals(Set.of("ok"), first.select("status").distinct().collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toSet()));
     Dataset<Row> second = drift(lake, "2024-06-30");
-    assertEquals(Set.of("trailing_runs", "previous_run"), refs(second));
+    assertEquals(Set.of("trailing_runs", "previous_run", "same_weekday"), refs(second));
     Row usage = second.filter("feature = 'usage_events' AND statistic = 'row_count'").first();
     assertEquals(7.0, usage.<Double>getAs("value")); // every row of the table is read (later ones are quarantined)
     assertEquals("ok", usage.getAs("status"));
@@ -81,6 +82,45 @@ class DriftMonitoringTest {
     assertTrue(named.contains("drift alert: usage_events: 3 rows, alert below 4 (trailing runs)"), named);
     Row alert = drift(lake, "2024-06-30").filter("feature = 'usage_events'").first();
     assertEquals(List.of(3.0, 3.5, "alert"), List.of(alert.getAs("value"), alert.getAs("threshold"), alert.getAs("status")));
+
+    // the run says that no account alert was created from usage features, and why (this small world has no alerts at all)
+    assertTrue(named.contains("health_alerts: 0 created from usage_events features, 0 held back "
+        + "(usage_events volume alert: 3 rows vs trailing median 7)"), named);
+  }
+
+  /** The scorecard measures computed from usage_events (directly or, active_users_per_seat, through a derived feature). */
+  static final String USAGE_MEASURES = "'active_users_per_seat', 'distinct_features_30d', 'usage_trend_30d', 'days_since_last_use'";
+
+  /**
+   * A generated world whose usage_events stop on 2024-05-31 (generate --empty-table): that
+   * night's newest-day volume is an alert naming table and day, no account alert naming a
+   * usage measure is created (the run says how many were held back); the override review
+   * alerts, which never depend on data, are.
+   */
+  @Test
+  void aTableThatStoppedLoadingCreatesNoAccountAlertsFromItsFeatures() {
+    String wh = TestSpark.tempDir("stopped").resolve("wh").toString();
+    dev.healthscore.jobs.generate.SampleWorld.generate(TestSpark.spark(), new dev.healthscore.jobs.generate.GeneratorOptions(wh, 120, 6,
+        7L, java.time.LocalDate.of(2024, 1, 1), false, null, new dev.healthscore.jobs.generate.InjectedShifts(null, null,
+            new dev.healthscore.jobs.generate.InjectedShifts.Emptied("usage_events", java.time.LocalDate.of(2024, 5, 31)))));
+    String lake = TestSpark.tempDir("lake").toString();
+    assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", "2024-04-30").exitCode());
+    String out = NightlyCommandTest.captureStdout(() ->
+        assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", "2024-05-31").exitCode()));
+    Row day = drift(lake, "2024-05-31").filter("statistic = 'rows_on_day'").first();
+    assertEquals(List.of("usage_events", "same_weekday", 0.0, "alert"),
+        List.of(day.getAs("feature"), day.getAs("reference"), day.getAs("value"), day.getAs("status")), day.toString());
+    // the Fridays before had a median of 988 usage events
+    assertTrue(out.contains("drift alert: usage_events: 0 rows on 2024-05-31, alert below 494 (same weekday of the weeks before)"), out);
+    // every band and score alert of that night named a usage measure among its drivers (usage fell for every account)
+    assertTrue(out.contains("health_alerts: 0 created from usage_events features, 26 held back (usage_events volume alert: 0 rows "
+        + "on the newest day vs same-weekday median 988)"), out);
+
+    Dataset<Row> alerts = NightlyCommandTest.table(lake, "health_alerts").filter("as_of_date = DATE'2024-05-31'");
+    assertEquals(0, alerts.filter("alert_reason NOT LIKE 'override%' AND exists(drivers, d -> d.measure IN (" + USAGE_MEASURES + "))").count());
+    // the override review alerts are kept, although one lists distinct_features_30d among its drivers
+    assertEquals(List.of("acc-000052 override_expired", "acc-000109 override_expired"), alerts.orderBy("account_id")
+        .selectExpr("concat(account_id, ' ', alert_reason)").collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 
   /**

@@ -110,6 +110,16 @@ class TrainCommandTest {
       assertTrue(p.getList(p.fieldIndex("bin_edges")).size() <= 9, p.toString());
       assertEquals(p.getList(p.fieldIndex("bin_edges")).size() + 1, p.getList(p.fieldIndex("bin_shares")).size(), p.toString());
     }
+    // the same inputs profiled 7, 14 and 21 days before the latest month-end snapshots (3 of the 12, model.validation_snapshots);
+    // T is a month end, so the month-end one is used
+    List<Row> moved = model.getList(model.fieldIndex("input_profile_before_month_end"));
+    assertEquals(List.of(7, 14, 21), moved.stream().map(r -> r.getInt(0)).toList());
+    long monthEndRows = profile.get(0).getLong(profile.get(0).fieldIndex("rows"));
+    for (Row r : moved) {
+      assertEquals(profiled, r.<Row>getList(1).stream().map(p -> p.<String>getAs("feature")).toList());
+      long movedRows = r.<Row>getList(1).get(0).getLong(r.<Row>getList(1).get(0).fieldIndex("rows"));
+      assertTrue(movedRows > 0 && movedRows * 2 < monthEndRows, movedRows + " rows moved back vs " + monthEndRows + " at month ends");
+    }
     Dataset<Row> drift = table(lake, "feature_drift").filter("as_of_date = DATE'" + T + "' AND reference = 'training'");
     assertEquals(2L * profiled.size(), drift.count());
     assertEquals(Set.copyOf(profiled), drift.filter("statistic = 'psi'").select("feature").collectAsList().stream()

@@ -34,16 +34,26 @@ class ModelRegistryProfileTest {
   }
 
   static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile) {
-    return entry(version, profile, List.of());
+    return entry(version, profile, null, List.of());
   }
 
   static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile, List<String> eventTypes) {
+    return entry(version, profile, null, eventTypes);
+  }
+
+  static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile, Map<Integer, List<FeatureProfile>> beforeMonthEnd) {
+    return entry(version, profile, beforeMonthEnd, List.of());
+  }
+
+  static ModelRegistry.Entry entry(String version, List<FeatureProfile> profile, Map<Integer, List<FeatureProfile>> beforeMonthEnd,
+                                   List<String> eventTypes) {
     Date t = Date.valueOf("2025-06-30");
     return new ModelRegistry.Entry(version, ModelRegistry.CHAMPION,
         new ModelRegistry.Training(Timestamp.valueOf("2025-07-01 02:00:00"), t, 12, 90, List.of(t), 11, 2),
         new ModelRegistry.Fit(List.of(new ChurnModel.Coefficient("logins_30d", -0.5, Math.exp(-0.5))), -2.0, -1.0, Map.of("reg_param", "0.01")),
         new ModelRegistry.Validation(List.of(t), 5, 1, 0.8, 2.0, 0.01, 0.3, 0.1),
-        new ModelRegistry.Decision(null, null, "promoted: first model in the registry"), "/nowhere/" + version, "run-" + version, profile, eventTypes);
+        new ModelRegistry.Decision(null, null, "promoted: first model in the registry"), "/nowhere/" + version, "run-" + version, profile,
+        beforeMonthEnd, eventTypes);
   }
 
   @Test
@@ -76,7 +86,8 @@ class ModelRegistryProfileTest {
     ModelRegistry registry = new ModelRegistry(lake);
     // the table as train wrote it before input_profile existed
     StructType old = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
-        .filter(f -> !List.of(ModelRegistry.INPUT_PROFILE, ModelRegistry.EVENT_TYPES).contains(f.name())).toArray(StructField[]::new));
+        .filter(f -> !f.name().startsWith(ModelRegistry.INPUT_PROFILE) && !f.name().equals(ModelRegistry.EVENT_TYPES))
+        .toArray(StructField[]::new));
     Row full = entry("m0", null).toRow();
     Object[] values = new Object[old.size()];
     for (int i = 0; i < values.length; i++) values[i] = full.get(i);
@@ -97,5 +108,36 @@ class ModelRegistryProfileTest {
     assertEquals(profile, ModelRegistry.inputProfile(registry.champion().orElseThrow()).orElseThrow());
     // the event types the model measures round-trip in their order
     assertEquals(List.of("exports", "Data Import"), ModelRegistry.eventTypes(registry.champion().orElseThrow()).orElseThrow());
+  }
+
+  @Test
+  void theProfilesBeforeMonthEndRoundTrip_andARegistryWithOnlyTheMonthEndProfileStillLoads() {
+    SparkSession spark = TestSpark.spark();
+    Lake lake = new Lake(spark, TestSpark.tempDir("registry-offsets").toString());
+    ModelRegistry registry = new ModelRegistry(lake);
+    List<FeatureProfile> monthEnd = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
+    // the table as train wrote it with one (month-end) profile, before the moved profiles existed
+    StructType single = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
+        .filter(f -> !f.name().equals(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END)).toArray(StructField[]::new));
+    Row full = entry("m0", monthEnd).toRow();
+    Object[] values = new Object[single.size()];
+    for (int i = 0; i < values.length; i++) values[i] = full.get(i);
+    lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), single), ModelRegistry.DOC);
+
+    var old = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
+    assertEquals(monthEnd, old.monthEnd());
+    assertTrue(old.beforeMonthEnd().isEmpty());
+    assertEquals("training", old.nearest(java.time.LocalDate.parse("2025-11-16")).name());
+
+    FeatureProfile moved = new FeatureProfile("logins_30d", List.of(3.0), List.of(0.25, 0.75), 0.0, 4.0, 1.5, 8);
+    registry.register(spark, entry("m1", monthEnd, Map.of(14, List.of(moved), 7, monthEnd)));
+    var now = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
+    assertEquals(monthEnd, now.monthEnd());
+    assertEquals(List.of(7, 14), List.copyOf(now.beforeMonthEnd().keySet()));
+    assertEquals(List.of(moved), now.beforeMonthEnd().get(14));
+    assertEquals(new dev.healthscore.models.drift.ReferenceProfiles.Reference("training@month_end-14d", 14, List.of(moved)),
+        now.nearest(java.time.LocalDate.parse("2025-11-16")));
+    Row retired = lake.read(LakeTables.CHURN_MODELS).filter("version = 'm0'").first();
+    assertNull(retired.getAs(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END));
   }
 }

@@ -95,7 +95,7 @@ class RunConfigTest {
     assertTrue(checked.contains("model.reg_params") && checked.contains("alerts.score_drop_7d.points")
         && checked.contains("run.lease_seconds") && checked.contains("quality.max_input_drop")
         && checked.contains("monitoring.psi.alert") && checked.contains("monitoring.input_volume.trailing_runs")
-        && checked.contains("monitoring.block_on_alert")
+        && checked.contains("monitoring.block_on_alert") && checked.contains("monitoring.reference_days_before_month_end")
         && checked.contains("overrides.default_lifetime_days") && checked.contains("overrides.max_lifetime_days")
         && checked.contains("overrides.expiring_within_days") && checked.contains("overrides.min_accounts_evaluated")
         && checked.contains("opportunities.expansion.min_days_to_renewal") && checked.contains("opportunities.collections.min_days_past_due"), checked.toString());
@@ -126,6 +126,10 @@ class RunConfigTest {
     assertEquals(new dev.healthscore.models.drift.MonitoringConfig.Limits(0.1, 0.25), d.monitoring().psi());
     assertEquals(7, d.monitoring().trailingRuns());
     assertEquals(false, d.monitoring().blockOnAlert());
+    assertEquals(List.of(7, 14, 21), d.monitoring().referenceDaysBeforeMonthEnd());
+    assertEquals(List.of(10, 20), read("monitoring: {reference_days_before_month_end: [20, 10, 20]}").monitoring().referenceDaysBeforeMonthEnd());
+    assertEquals("config u.yaml: monitoring.reference_days_before_month_end: must be whole days (got 7.5)",
+        assertThrows(ConfigException.class, () -> read("monitoring: {reference_days_before_month_end: [7.5]}")).getMessage());
     assertEquals(true, read("monitoring: {block_on_alert: true}").monitoring().blockOnAlert());
     assertEquals("config u.yaml: monitoring.psi.warn: must be at most alert (0.25)",
         assertThrows(ConfigException.class, () -> read("monitoring: {psi: {warn: 0.3}}")).getMessage());

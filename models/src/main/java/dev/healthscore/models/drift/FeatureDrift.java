@@ -17,6 +17,13 @@ public final class FeatureDrift {
   public static final String TRAINING = "training";
   public static final String PREVIOUS_RUN = "previous_run";
   public static final String TRAILING_RUNS = "trailing_runs";
+  /** The newest day's rows against the same weekday of the weeks before. */
+  public static final String SAME_WEEKDAY = "same_weekday";
+
+  /** Whether a reference is one of the champion's training references ({@code training}, {@code training@month_end-14d}, …). */
+  public static boolean isTraining(String reference) {
+    return reference != null && reference.startsWith(TRAINING);
+  }
 
   public static final String PSI = "psi";
   public static final String KS_STATISTIC = "ks_statistic";
@@ -25,6 +32,7 @@ public final class FeatureDrift {
   public static final String SHARE_CHANGE = "share_change";
   public static final String MEAN_CHANGE = "mean_change";
   public static final String ROW_COUNT = "row_count";
+  public static final String ROWS_ON_DAY = "rows_on_day";
 
   /** One statistic; {@code value} null when it cannot be computed (e.g. no values on one side, then status ok). */
   public record Row(String feature, String reference, String statistic, Double value, Double threshold, String status) {
@@ -40,13 +48,18 @@ public final class FeatureDrift {
 
   /** PSI on the training bins and the change in missing share, per feature profiled both at training and tonight. */
   public static List<Row> vsTraining(List<FeatureProfile> training, List<FeatureProfile> tonight, MonitoringConfig c) {
+    return vsTraining(TRAINING, training, tonight, c);
+  }
+
+  /** The same against one of the training references ({@link ReferenceProfiles#name}). */
+  public static List<Row> vsTraining(String reference, List<FeatureProfile> training, List<FeatureProfile> tonight, MonitoringConfig c) {
     List<Row> out = new ArrayList<>();
     for (FeatureProfile now : tonight) {
       FeatureProfile then = training.stream().filter(p -> p.feature().equals(now.feature())).findFirst().orElse(null);
       if (then == null) continue;
       double psi = DriftStatistics.psi(then.shares(), now.shares());
-      out.add(limited(now.feature(), TRAINING, PSI, psi, c.psi()));
-      out.add(limited(now.feature(), TRAINING, MISSING_SHARE_CHANGE, Math.abs(now.missingShare() - then.missingShare()),
+      out.add(limited(now.feature(), reference, PSI, psi, c.psi()));
+      out.add(limited(now.feature(), reference, MISSING_SHARE_CHANGE, Math.abs(now.missingShare() - then.missingShare()),
           c.missingShareChange()));
     }
     return out;
@@ -112,6 +125,21 @@ public final class FeatureDrift {
         : rows < c.volumeWarnShare() * median ? DriftStatistics.WARN : DriftStatistics.OK;
     double share = DriftStatistics.ALERT.equals(status) ? c.volumeAlertShare() : c.volumeWarnShare();
     return new Row(table, TRAILING_RUNS, ROW_COUNT, (double) rows, share * median, status);
+  }
+
+  /**
+   * Rows of a table dated on tonight's day against the median of the same weekday of earlier
+   * weeks: the same limits as {@link #volume} (a required table), so a day with no rows after
+   * weeks with rows is an alert.
+   */
+  public static Row dayVolume(String table, long rows, List<Long> sameWeekday, MonitoringConfig c) {
+    Row r = volume(table, rows, sameWeekday, sameWeekday.isEmpty(), c);
+    return new Row(table, SAME_WEEKDAY, ROWS_ON_DAY, r.value(), r.threshold(), r.status());
+  }
+
+  /** Whether a row is an input volume statistic (a table's rows, or its newest day's). */
+  public static boolean isVolume(Row r) {
+    return ROW_COUNT.equals(r.statistic()) || ROWS_ON_DAY.equals(r.statistic());
   }
 
   /** D and its p-value; D counts only when the p-value is below ks_max_p_value, and the p-value row shares D's status. */

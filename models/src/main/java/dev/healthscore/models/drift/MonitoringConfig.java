@@ -2,7 +2,9 @@ package dev.healthscore.models.drift;
 
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.config.SectionReader;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code monitoring:} section: when a drift statistic is {@code warn} or {@code alert}
@@ -17,12 +19,14 @@ import java.util.Set;
  * @param volumeWarnShare rows below this share of that median: warn
  * @param volumeAlertShare rows below this share of that median (or none at all): alert
  * @param blockOnAlert an input drift or volume alert fails the quality gate
+ * @param referenceDaysBeforeMonthEnd train also profiles the inputs this many days before its latest month-end snapshots
+ *     ({@link ReferenceProfiles}); ascending, distinct
  */
 public record MonitoringConfig(Limits psi, Limits ksStatistic, double ksMaxPValue, Limits missingShareChange,
                                Limits bandShareChange, int trailingRuns, double volumeWarnShare, double volumeAlertShare,
-                               boolean blockOnAlert) {
+                               boolean blockOnAlert, List<Integer> referenceDaysBeforeMonthEnd) {
   static final Set<String> KEYS = Set.of("psi", "ks_statistic", "ks_max_p_value", "missing_share_change", "band_share_change",
-      "input_volume", "block_on_alert");
+      "input_volume", "block_on_alert", "reference_days_before_month_end");
 
   /** Where a larger value is worse: warn from {@code warn}, alert from {@code alert}. */
   public record Limits(double warn, double alert) {
@@ -51,6 +55,17 @@ public record MonitoringConfig(Limits psi, Limits ksStatistic, double ksMaxPValu
     if (alertShare > warnShare) throw volume.errorAt("alert_share", "must be at most warn_share (" + warnShare + ")");
     return new MonitoringConfig(Limits.from(r, "psi", Double.MAX_VALUE), Limits.from(r, "ks_statistic", 1),
         r.number("ks_max_p_value", 0, 1), Limits.from(r, "missing_share_change", 1), Limits.from(r, "band_share_change", 1),
-        volume.integer("trailing_runs", 1, 365), warnShare, alertShare, r.bool("block_on_alert"));
+        volume.integer("trailing_runs", 1, 365), warnShare, alertShare, r.bool("block_on_alert"), referenceDays(r));
+  }
+
+  /** Whole days 1..27 (every month has at least 28 days, so a moved snapshot stays in its month). */
+  private static List<Integer> referenceDays(SectionReader r) {
+    String key = "reference_days_before_month_end";
+    TreeSet<Integer> days = new TreeSet<>();
+    for (double d : r.numbers(key, 1, 27)) {
+      if (d != Math.rint(d)) throw r.errorAt(key, "must be whole days (got " + d + ")");
+      days.add((int) d);
+    }
+    return List.copyOf(days);
   }
 }
