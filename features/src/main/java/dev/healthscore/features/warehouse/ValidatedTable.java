@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -175,8 +174,11 @@ public final class ValidatedTable {
     try {
       if (!observation.future().isCompleted()) {
         if (wait.isZero()) return null;
-        scala.concurrent.Await.ready(observation.future(),
-            scala.concurrent.duration.Duration.create(wait.toMillis(), TimeUnit.MILLISECONDS));
+        // The metrics of an action that has returned are in events already posted: once the
+        // listener bus has delivered those, an observation still open was not part of the pass
+        // (a table the command does not read) and is counted at once instead of waited for.
+        tagged.sparkSession().sparkContext().listenerBus().waitUntilEmpty(wait.toMillis());
+        if (!observation.future().isCompleted()) return null;
       }
       return observation.getAsJava();
     } catch (TimeoutException e) {
