@@ -1,8 +1,6 @@
 package dev.healthscore.models.drift;
 
-import static org.apache.spark.sql.functions.col;
-
-import dev.healthscore.features.pit.AsOf;
+import dev.healthscore.models.churn.TrainingSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,16 +58,12 @@ public record ReferenceProfiles(List<FeatureProfile> monthEnd, Map<Integer, List
    */
   public static ReferenceProfiles profile(Dataset<Row> rows, List<LocalDate> monthEnds, List<LocalDate> movedFrom,
                                           List<Integer> daysBefore, List<String> features) {
-    List<FeatureProfile> monthEnd = InputProfiles.profile(onDates(rows, monthEnds), features);
+    List<FeatureProfile> monthEnd = InputProfiles.profile(TrainingSet.onDates(rows, monthEnds), features);
     Map<Integer, List<FeatureProfile>> before = new TreeMap<>();
     for (int k : daysBefore) {
-      before.put(k, InputProfiles.profile(onDates(rows, movedFrom.stream().map(d -> d.minusDays(k)).toList()), features));
+      before.put(k, InputProfiles.profile(TrainingSet.onDates(rows, movedFrom.stream().map(d -> d.minusDays(k)).toList()), features));
     }
     return new ReferenceProfiles(monthEnd, before);
-  }
-
-  private static Dataset<Row> onDates(Dataset<Row> rows, List<LocalDate> dates) {
-    return rows.filter(col(AsOf.DATE).isin(dates.stream().map(java.sql.Date::valueOf).toArray()));
   }
 
   /**
