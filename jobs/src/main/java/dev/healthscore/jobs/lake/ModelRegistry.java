@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.drift.CategoryProfile;
+import dev.healthscore.models.drift.CategoryShares;
 import dev.healthscore.models.drift.FeatureProfile;
 import dev.healthscore.models.drift.ReferenceProfiles;
 import java.sql.Date;
@@ -89,7 +90,7 @@ public final class ModelRegistry {
       INPUT_PROFILE_BEFORE_MONTH_END, "the same profile on the training snapshots moved back by each number of days (profiled, not fitted); "
           + "nightly compares with the one nearest its own distance from a month end",
       INPUT_PROFILE_CATEGORIES, "per categorical model input over the training rows: its categories (trimmed, lower case; "
-          + "(missing) for no value, (other) pooling those beyond the 20 most frequent) and the share of rows in each",
+          + "(missing) for no value, (other) pooling those beyond the " + CategoryShares.MAX_CATEGORIES + " most frequent) and the share of rows in each",
       INPUT_PROFILE_CATEGORIES_BEFORE_MONTH_END, "the same category shares on the snapshots moved back by each number of days");
 
   private final Lake lake;
