@@ -4,6 +4,8 @@ import dev.healthscore.features.pit.AsOf;
 import static org.apache.spark.sql.functions.col;
 
 import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.drift.CategoryProfile;
+import dev.healthscore.models.drift.CategoryShares;
 import dev.healthscore.models.drift.FeatureProfile;
 import dev.healthscore.models.drift.ReferenceProfiles;
 import java.sql.Date;
@@ -36,6 +38,10 @@ public final class ModelRegistry {
   public static final String EVENT_TYPES = "event_types";
   /** Profiles of the same inputs on the snapshots moved back a few days (ReferenceProfiles); absent in older registries. */
   public static final String INPUT_PROFILE_BEFORE_MONTH_END = "input_profile_before_month_end";
+  /** Category shares of the categorical inputs over the training rows (CategoryShares); absent in older registries. */
+  public static final String INPUT_PROFILE_CATEGORIES = "input_profile_categories";
+  /** The same on the snapshots moved back a few days; absent in older registries. */
+  public static final String INPUT_PROFILE_CATEGORIES_BEFORE_MONTH_END = "input_profile_categories_before_month_end";
 
   static final StructType COEFFICIENT = new StructType()
       .add("feature", "string").add("coefficient", "double").add("odds_ratio_per_sd", "double");
@@ -56,7 +62,10 @@ public final class ModelRegistry {
       .add(INPUT_PROFILE, DataTypes.createArrayType(ProfileColumn.TYPE))
       .add(EVENT_TYPES, DataTypes.createArrayType(DataTypes.StringType))
       .add(INPUT_PROFILE_BEFORE_MONTH_END, DataTypes.createArrayType(new StructType().add("days_before_month_end", "int")
-          .add("profile", DataTypes.createArrayType(ProfileColumn.TYPE))));
+          .add("profile", DataTypes.createArrayType(ProfileColumn.TYPE))))
+      .add(INPUT_PROFILE_CATEGORIES, DataTypes.createArrayType(CategoryColumn.TYPE))
+      .add(INPUT_PROFILE_CATEGORIES_BEFORE_MONTH_END, DataTypes.createArrayType(new StructType().add("days_before_month_end", "int")
+          .add("profile", DataTypes.createArrayType(CategoryColumn.TYPE))));
 
   static final TableDoc DOC = TableDoc.of("Churn model registry: one row per trained model; status champion is the one nightly scores with.",
       "version", "model version", "status", "champion (used by nightly), retired (an earlier champion) or rejected (not promoted)",
@@ -79,7 +88,10 @@ public final class ModelRegistry {
       EVENT_TYPES, "usage_events.feature values measured as ev_ features for this model (features.event_types, or the top K "
           + "by volume that train chose); nightly and evaluate measure the champion's under features.event_types_top",
       INPUT_PROFILE_BEFORE_MONTH_END, "the same profile on the training snapshots moved back by each number of days (profiled, not fitted); "
-          + "nightly compares with the one nearest its own distance from a month end");
+          + "nightly compares with the one nearest its own distance from a month end",
+      INPUT_PROFILE_CATEGORIES, "per categorical model input over the training rows: its categories (trimmed, lower case; "
+          + "(missing) for no value, (other) pooling those beyond the " + CategoryShares.MAX_CATEGORIES + " most frequent) and the share of rows in each",
+      INPUT_PROFILE_CATEGORIES_BEFORE_MONTH_END, "the same category shares on the snapshots moved back by each number of days");
 
   private final Lake lake;
 
@@ -97,7 +109,16 @@ public final class ModelRegistry {
    */
   public record Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
                       String modelPath, String runId, List<FeatureProfile> inputProfile,
-                      Map<Integer, List<FeatureProfile>> profileBeforeMonthEnd, List<String> eventTypes) {
+                      Map<Integer, List<FeatureProfile>> profileBeforeMonthEnd, List<String> eventTypes,
+                      List<CategoryProfile> categoryProfile, Map<Integer, List<CategoryProfile>> categoryProfileBeforeMonthEnd) {
+    /** Without category shares (a model without categorical inputs profiled). */
+    public Entry(String version, String status, Training training, Fit fit, Validation validation, Decision decision,
+                 String modelPath, String runId, List<FeatureProfile> inputProfile,
+                 Map<Integer, List<FeatureProfile>> profileBeforeMonthEnd, List<String> eventTypes) {
+      this(version, status, training, fit, validation, decision, modelPath, runId, inputProfile, profileBeforeMonthEnd, eventTypes,
+          null, null);
+    }
+
     Row toRow() {
       List<Row> coefs = fit.coefficients().stream().map(c -> RowFactory.create(c.feature(), c.coefficient(), c.oddsRatioPerSd())).toList();
       List<String> features = fit.coefficients().stream().map(ChurnModel.Coefficient::feature).toList();
@@ -109,7 +130,14 @@ public final class ModelRegistry {
           decision.decision(), modelPath, runId, inputProfile == null ? null : profileSeq(inputProfile),
           seq(eventTypes),
           profileBeforeMonthEnd == null ? null : seq(profileBeforeMonthEnd.entrySet().stream()
-              .map(e -> RowFactory.create(e.getKey(), profileSeq(e.getValue()))).toList()));
+              .map(e -> RowFactory.create(e.getKey(), profileSeq(e.getValue()))).toList()),
+          categoryProfile == null ? null : categorySeq(categoryProfile),
+          categoryProfileBeforeMonthEnd == null ? null : seq(categoryProfileBeforeMonthEnd.entrySet().stream()
+              .map(e -> RowFactory.create(e.getKey(), categorySeq(e.getValue()))).toList()));
+    }
+
+    private static scala.collection.immutable.Seq<Row> categorySeq(List<CategoryProfile> profile) {
+      return seq(profile.stream().map(CategoryColumn::toRow).toList());
     }
 
     private static scala.collection.immutable.Seq<Row> profileSeq(List<FeatureProfile> profile) {
@@ -168,13 +196,42 @@ public final class ModelRegistry {
     Optional<List<FeatureProfile>> monthEnd = inputProfile(model);
     if (monthEnd.isEmpty()) return Optional.empty();
     Map<Integer, List<FeatureProfile>> before = new java.util.TreeMap<>();
-    if (List.of(model.schema().fieldNames()).contains(INPUT_PROFILE_BEFORE_MONTH_END)
-        && !model.isNullAt(model.fieldIndex(INPUT_PROFILE_BEFORE_MONTH_END))) {
+    if (has(model, INPUT_PROFILE_BEFORE_MONTH_END)) {
       for (Row r : model.<Row>getList(model.fieldIndex(INPUT_PROFILE_BEFORE_MONTH_END))) {
         before.put(r.getInt(0), r.<Row>getList(1).stream().map(ProfileColumn::of).toList());
       }
     }
-    return Optional.of(new ReferenceProfiles(monthEnd.get(), before));
+    List<CategoryProfile> categories = has(model, INPUT_PROFILE_CATEGORIES)
+        ? model.<Row>getList(model.fieldIndex(INPUT_PROFILE_CATEGORIES)).stream().map(CategoryColumn::of).toList() : List.of();
+    Map<Integer, List<CategoryProfile>> categoriesBefore = new java.util.TreeMap<>();
+    if (has(model, INPUT_PROFILE_CATEGORIES_BEFORE_MONTH_END)) {
+      for (Row r : model.<Row>getList(model.fieldIndex(INPUT_PROFILE_CATEGORIES_BEFORE_MONTH_END))) {
+        categoriesBefore.put(r.getInt(0), r.<Row>getList(1).stream().map(CategoryColumn::of).toList());
+      }
+    }
+    return Optional.of(new ReferenceProfiles(monthEnd.get(), before, categories, categoriesBefore));
+  }
+
+  /** Whether a registry row has a non-null value in a column (older registries lack later columns). */
+  private static boolean has(Row model, String column) {
+    return List.of(model.schema().fieldNames()).contains(column) && !model.isNullAt(model.fieldIndex(column));
+  }
+
+  /** One categorical input's shares as a struct of the registry. */
+  static final class CategoryColumn {
+    static final StructType TYPE = new StructType()
+        .add("feature", "string").add("categories", DataTypes.createArrayType(DataTypes.StringType))
+        .add("shares", DataTypes.createArrayType(DataTypes.DoubleType)).add("rows", "long");
+
+    private CategoryColumn() {}
+
+    static Row toRow(CategoryProfile p) {
+      return RowFactory.create(p.feature(), Entry.seq(p.categories()), Entry.seq(p.shares()), p.rows());
+    }
+
+    static CategoryProfile of(Row r) {
+      return new CategoryProfile(r.getString(0), List.copyOf(r.<String>getList(1)), List.copyOf(r.<Double>getList(2)), r.getLong(3));
+    }
   }
 
   /** One input's profile as a struct of the registry. */

@@ -14,6 +14,8 @@ import dev.healthscore.jobs.lake.Lake;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.ModelRegistry;
 import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.drift.CategoryProfile;
+import dev.healthscore.models.drift.CategoryShares;
 import dev.healthscore.models.drift.DriftStatistics;
 import dev.healthscore.models.drift.FeatureDrift;
 import dev.healthscore.models.drift.InputProfiles;
@@ -68,6 +70,9 @@ final class DriftMonitoring {
       } else {
         ReferenceProfiles.Reference reference = profile.get().nearest(ctx.asOf());
         rows.addAll(FeatureDrift.vsTraining(reference.name(), reference.profile(), InputProfiles.onEdges(tonight, reference.profile()), c));
+        // a registry without category shares (trained before they were stored) has none to compare: no categorical rows
+        List<String> categorical = reference.categories().stream().map(CategoryProfile::feature).toList();
+        rows.addAll(FeatureDrift.categoriesVsTraining(reference.name(), reference.categories(), CategoryShares.all(tonight, categorical), c));
       }
 
       List<String> inputs = profile.map(ReferenceProfiles::features)

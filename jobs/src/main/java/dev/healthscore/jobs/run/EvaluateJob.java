@@ -13,6 +13,7 @@ import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.churn.ChurnTrainer;
 import dev.healthscore.models.churn.GbtReference;
 import dev.healthscore.models.churn.TrainingSet;
+import dev.healthscore.models.drift.CutoffDrift;
 import dev.healthscore.models.eval.BestFeature;
 import dev.healthscore.models.eval.Bootstrap;
 import dev.healthscore.models.eval.CutoffEvaluation;
@@ -81,6 +82,7 @@ public final class EvaluateJob {
     List<ForecastBacktest.Check> forecastChecks = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     List<ExpansionBacktest.Result> expansion = new ArrayList<>();
+    Map<LocalDate, CutoffDrift.Summary> inputDrift = new java.util.HashMap<>();
     Dataset<Row> contracts = warehouse.accepted(Contract.CONTRACTS).select("account_id", "start_date", "seats", "arr");
     for (int i = 0; i < cutoffs.size(); i++) {
       LocalDate c = cutoffs.get(i);
@@ -90,13 +92,14 @@ public final class EvaluateJob {
         r = timer.step("backtest " + (i + 1) + " of " + cutoffs.size() + ": cutoff " + c, () -> backtest(ctx, rows, c, model, scorecard, eval, gbt, forecast, checks -> {
           tables.addForecast(c, checks);
           forecastChecks.addAll(checks);
-        }));
+        }, drift -> inputDrift.put(c, drift)));
       } catch (ChurnTrainer.TooLittleHistory e) { // a young warehouse: its early cutoffs have no churn history yet
         StepTimer.log("%s: cutoff %s skipped, no model can be trained as of it: %s", ctx.command(), c, e.getMessage());
         skipped.add(c + " (" + e.getMessage() + ")");
         continue;
       }
       tables.add(r);
+      tables.addInputDrift(r, inputDrift.get(c));
       summaries.add(summary(c, r));
     }
     if (summaries.isEmpty()) {
@@ -117,6 +120,7 @@ public final class EvaluateJob {
     timer.step("write model_evaluation, model_gains, model_calibration, model_roc, model_band_rates, model_forecast_backtest, "
         + "model_expansion_backtest, model_override_outcomes", () -> tables.write(cutoffs, expansionCutoffs));
     print(ctx, summaries);
+    StepTimer.log("%s: %s", ctx.command(), degradation(summaries, inputDrift));
     printForecast(ctx, forecastChecks, evaluated);
     printExpansion(ctx, expansion);
     AppliedOverrides.printOutcomes(ctx, overridden, evaluated);
@@ -130,12 +134,17 @@ public final class EvaluateJob {
   /** Trains as of C, scores the accounts active at C with every model, and computes the metrics. */
   static CutoffEvaluation.Result backtest(RunContext ctx, Dataset<Row> rows, LocalDate cutoff, ChurnModelConfig cfg,
                                           ScorecardConfig scorecard, EvaluationConfig eval, boolean withGbt,
-                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks) {
+                                          ForecastConfig forecast, Consumer<List<ForecastBacktest.Check>> forecastChecks,
+                                          Consumer<CutoffDrift.Summary> inputDrift) {
     List<LocalDate> snapshots = TrainingSet.snapshotDates(cutoff, cfg);
     Dataset<Row> training = TrainingSet.onDates(rows, snapshots);
     ChurnTrainer.Result trained = ChurnTrainer.train(training, cfg, "backtest-" + cutoff);
     trained.validationRows().unpersist();
     Dataset<Row> atCutoff = TrainingSet.onDates(rows, List.of(cutoff));
+    // how far the rows scored at C moved from the rows this cutoff's model was trained on (the rows exist already)
+    inputDrift.accept(ctx.timer().step("input drift at " + cutoff + " vs its training rows", () -> CutoffDrift.Summary.of(cutoff,
+        CutoffDrift.psi(training, atCutoff, cfg.derived(), TrainJob.profiledInputs(cfg, trained.model()), cfg.categorical(),
+            ctx.config().monitoring()))));
 
     // every model's score on the same rows, in account order
     Dataset<Row> scored = trained.model().score(atCutoff, cfg.mediumRiskFrom(), cfg.highRiskFrom(), 0);
@@ -217,6 +226,16 @@ public final class EvaluateJob {
       if (m.metric().equals("top_decile_lift")) lift.put(m.model(), m.value());
     }
     return new CutoffSummary(c, r.accounts(), r.churners(), auc, lift);
+  }
+
+  /** Whether the latest cutoff's churn model AUC degraded, and whether its inputs drifted (CutoffDrift.statement). */
+  static String degradation(List<CutoffSummary> summaries, Map<LocalDate, CutoffDrift.Summary> inputDrift) {
+    List<CutoffDrift.CutoffAuc> aucs = new ArrayList<>();
+    for (CutoffSummary s : summaries) {
+      double[] a = s.aucWithCi().get(ModelKind.CHURN_MODEL.id());
+      aucs.add(new CutoffDrift.CutoffAuc(s.cutoff(), a[0], Double.isNaN(a[1]) ? null : a[1], Double.isNaN(a[2]) ? null : a[2]));
+    }
+    return CutoffDrift.statement(aucs, inputDrift.get(summaries.get(summaries.size() - 1).cutoff()));
   }
 
   private static void print(RunContext ctx, List<CutoffSummary> rows) {

@@ -2,7 +2,9 @@ package dev.healthscore.jobs.run;
 
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
+import dev.healthscore.models.drift.CutoffDrift;
 import dev.healthscore.models.eval.CutoffEvaluation;
+import dev.healthscore.models.eval.ModelKind;
 import dev.healthscore.models.forecast.ForecastBacktest;
 import dev.healthscore.models.overrides.OverrideOutcomes;
 import java.sql.Date;
@@ -122,9 +124,11 @@ final class EvaluationTables {
       "Out-of-time backtest metrics: one row per cutoff x model x metric (evaluate).",
       "cutoff_date", "backtest cutoff C: models trained as of C, scored on accounts active at C",
       "model", "churn_model, health_score (rule score, ranked as 100 - score), base_rate, best_feature, gbt_reference",
-      "model_detail", "model version, scorecard id, base rate, feature name or GBT setting",
+      "model_detail", "model version, scorecard id, base rate, feature name or GBT setting; for max_input_psi the input with that PSI, "
+          + "for inputs_in_psi_alert those inputs with their PSI",
       "metric", "auc, auc_renewing (accounts whose renewal falls within the horizon), top_decile_lift, average_precision, log_loss, brier, ece, capacity_accounts, precision_at_capacity, "
-          + "recall_at_capacity, churners_captured_at_capacity, churn_rate, confusion_threshold, confusion_tp/fp/tn/fn",
+          + "recall_at_capacity, churners_captured_at_capacity, churn_rate, confusion_threshold, confusion_tp/fp/tn/fn; for churn_model "
+          + "also max_input_psi and inputs_in_psi_alert (the inputs scored at the cutoff against the rows its model was trained on)",
       "value", "metric value (null when undefined)", "ci_low", "95 % bootstrap lower bound (auc, auc_renewing, top_decile_lift)",
       "ci_high", "95 % bootstrap upper bound", "accounts", "accounts active at the cutoff",
       "churners", "of them, churned within the horizon", "horizon_days", "churn horizon H",
@@ -179,6 +183,22 @@ final class EvaluationTables {
       bands.add(RowFactory.create(cutoff, b.model(), b.rate().group(), (long) b.rate().n(), (long) b.rate().churners(),
           nan(b.rate().rate()), ctx.runId()));
     }
+  }
+
+  /**
+   * The input drift of one cutoff, as two churn_model metrics: the largest PSI (model_detail: its
+   * input) and the number of inputs in PSI alert (model_detail: them with their PSI, null when none).
+   */
+  void addInputDrift(CutoffEvaluation.Result r, CutoffDrift.Summary drift) {
+    Date cutoff = Date.valueOf(r.cutoff());
+    int horizon = ctx.config().model().horizonDays();
+    Timestamp at = Timestamp.from(ctx.wallClock());
+    String model = ModelKind.CHURN_MODEL.id();
+    evaluation.add(RowFactory.create(cutoff, model, drift.maxPsiInput(), CutoffDrift.MAX_INPUT_PSI, nan(drift.maxPsi()), null, null,
+        (long) r.accounts(), (long) r.churners(), horizon, Date.valueOf(ctx.asOf()), ctx.runId(), at));
+    evaluation.add(RowFactory.create(cutoff, model, drift.inAlert().isEmpty() ? null : drift.alertList(), CutoffDrift.INPUTS_IN_PSI_ALERT,
+        (double) drift.inAlert().size(), null, null, (long) r.accounts(), (long) r.churners(), horizon, Date.valueOf(ctx.asOf()),
+        ctx.runId(), at));
   }
 
   /** The forecast backtest of one cutoff: total and segments. */

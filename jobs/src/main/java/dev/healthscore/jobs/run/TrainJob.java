@@ -58,7 +58,8 @@ public final class TrainJob {
     List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
     run.counted(counts);
     ReferenceProfiles profile = timer.step("profile the model inputs", () -> ReferenceProfiles.profile(
-        InputProfiles.withDerived(allRows, cfg.derived()), dates, movedFrom, daysBefore, profiledInputs(cfg, trained.model())));
+        InputProfiles.withDerived(allRows, cfg.derived()), dates, movedFrom, daysBefore, profiledInputs(cfg, trained.model()),
+        cfg.categorical()));
     ChurnTrainer.Validation v = trained.validation();
     StepTimer.log("%s: %,d training rows, %,d churners (%.1f%%); validation on %s: %,d rows, %,d churners",
         ctx.command(), trained.rows(), trained.churners(), 100.0 * trained.churners() / trained.rows(),
@@ -89,7 +90,8 @@ public final class TrainJob {
           v.validationChurners(), v.auc(), v.topDecileLift(), v.ece(), v.logLoss(), v.brier());
       var decided = new ModelRegistry.Decision(champion.map(c -> c.<String>getAs("version")).orElse(null), championAuc, decision);
       registry.register(ctx.spark(), new ModelRegistry.Entry(version, promoted ? ModelRegistry.CHAMPION : ModelRegistry.REJECTED,
-          training, fit, validation, decided, path, ctx.runId(), profile.monthEnd(), profile.beforeMonthEnd(), eventTypes.types()));
+          training, fit, validation, decided, path, ctx.runId(), profile.monthEnd(), profile.beforeMonthEnd(), eventTypes.types(),
+          profile.categoriesMonthEnd(), profile.categoriesBeforeMonthEnd()));
     });
     printSignals(ctx, trained.model());
     run.succeeded(trained.rows(), counts, null);

@@ -45,6 +45,20 @@ class EvaluateCommandTest {
     assertEquals(0, eval.filter("cutoff_date = DATE'2025-04-30' AND model = 'gbt_reference'").count(), "GBT at the latest cutoff only");
     // one row per cutoff x model x metric
     assertEquals(eval.count(), eval.select("cutoff_date", "model", "metric").distinct().count());
+    // input drift per cutoff: the inputs scored at C against the rows the model of C was trained on
+    for (String c : List.of("2025-04-30", "2025-05-31")) {
+      Row maxPsi = eval.filter("cutoff_date = DATE'" + c + "' AND model = 'churn_model' AND metric = 'max_input_psi'").first();
+      double psi = maxPsi.getAs("value");
+      assertTrue(psi >= 0 && psi < 10 && maxPsi.getAs("model_detail") != null, maxPsi.toString());
+      Row inAlert = eval.filter("cutoff_date = DATE'" + c + "' AND model = 'churn_model' AND metric = 'inputs_in_psi_alert'").first();
+      double alerts = inAlert.getAs("value");
+      assertEquals(alerts > 0, psi >= 0.25, inAlert + " vs " + maxPsi);
+      assertEquals(alerts, (double) (inAlert.isNullAt(inAlert.fieldIndex("model_detail")) ? 0 : inAlert.<String>getAs("model_detail").split(", ").length));
+      assertEquals(List.of(maxPsi.getAs("accounts"), maxPsi.getAs("churners")),
+          List.of(eval.filter("cutoff_date = DATE'" + c + "' AND model = 'churn_model' AND metric = 'auc'").first().getAs("accounts"),
+              eval.filter("cutoff_date = DATE'" + c + "' AND model = 'churn_model' AND metric = 'auc'").first().getAs("churners")));
+      System.out.println("input drift at " + c + ": " + maxPsi + " " + inAlert); // the log shows the values
+    }
     Row auc = eval.filter("cutoff_date = DATE'2025-05-31' AND model = 'churn_model' AND metric = 'auc'").first();
     double value = auc.getAs("value");
     assertTrue(value > 0.5 && value <= 1, "AUC " + value);

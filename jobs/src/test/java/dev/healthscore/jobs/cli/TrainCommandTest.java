@@ -120,9 +120,21 @@ class TrainCommandTest {
       long movedRows = r.<Row>getList(1).get(0).getLong(r.<Row>getList(1).get(0).fieldIndex("rows"));
       assertTrue(movedRows > 0 && movedRows * 2 < monthEndRows, movedRows + " rows moved back vs " + monthEndRows + " at month ends");
     }
+    // the categorical input (model.categorical: segment): its category shares over the same rows, month end and moved back
+    List<Row> categories = model.getList(model.fieldIndex("input_profile_categories"));
+    assertEquals(List.of("segment"), categories.stream().map(p -> p.<String>getAs("feature")).toList());
+    Row segment = categories.get(0);
+    assertEquals(monthEndRows, segment.<Long>getAs("rows"));
+    assertEquals(1.0, segment.<Double>getList(segment.fieldIndex("shares")).stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+    assertEquals(segment.getList(segment.fieldIndex("categories")).size(), segment.getList(segment.fieldIndex("shares")).size());
+    List<Row> movedCategories = model.getList(model.fieldIndex("input_profile_categories_before_month_end"));
+    assertEquals(List.of(7, 14, 21), movedCategories.stream().map(r -> r.getInt(0)).toList());
     Dataset<Row> drift = table(lake, "feature_drift").filter("as_of_date = DATE'" + T + "' AND reference = 'training'");
-    assertEquals(2L * profiled.size(), drift.count());
-    assertEquals(Set.copyOf(profiled), drift.filter("statistic = 'psi'").select("feature").collectAsList().stream()
+    // a PSI and a missing-share change per numeric input, a PSI of the category shares of segment
+    assertEquals(2L * profiled.size() + 1, drift.count());
+    Set<String> psiFeatures = new java.util.HashSet<>(profiled);
+    psiFeatures.add("segment");
+    assertEquals(psiFeatures, drift.filter("statistic = 'psi'").select("feature").collectAsList().stream()
         .map(r -> r.getString(0)).collect(Collectors.toSet()));
     assertEquals(0, drift.filter("model_version <> '" + model.getAs("version") + "' OR value IS NULL OR value < 0").count());
     drift.filter("statistic = 'psi'").orderBy(org.apache.spark.sql.functions.desc("value")).show(50, false); // the log shows the values

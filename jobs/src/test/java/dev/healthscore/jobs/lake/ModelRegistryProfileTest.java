@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.drift.CategoryProfile;
+import dev.healthscore.models.drift.FeatureDrift;
 import dev.healthscore.models.drift.FeatureProfile;
+import dev.healthscore.models.drift.MonitoringConfig;
+import dev.healthscore.models.drift.ReferenceProfiles;
 import dev.healthscore.models.drift.InputProfiles;
 import dev.healthscore.testing.TestSpark;
 import java.sql.Date;
@@ -90,7 +94,7 @@ class ModelRegistryProfileTest {
         .toArray(StructField[]::new));
     Row full = entry("m0", null).toRow();
     Object[] values = new Object[old.size()];
-    for (int i = 0; i < values.length; i++) values[i] = full.get(i);
+    for (int i = 0; i < values.length; i++) values[i] = full.get(ModelRegistry.SCHEMA.fieldIndex(old.fields()[i].name()));
     lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), old), ModelRegistry.DOC);
 
     Row oldChampion = registry.champion().orElseThrow();
@@ -116,18 +120,20 @@ class ModelRegistryProfileTest {
     Lake lake = new Lake(spark, TestSpark.tempDir("registry-offsets").toString());
     ModelRegistry registry = new ModelRegistry(lake);
     List<FeatureProfile> monthEnd = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
-    // the table as train wrote it with one (month-end) profile, before the moved profiles existed
+    // the table as train wrote it with one (month-end) profile, before the moved profiles and category shares existed
     StructType single = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
-        .filter(f -> !f.name().equals(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END)).toArray(StructField[]::new));
+        .filter(f -> !f.name().equals(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END) && !f.name().startsWith(ModelRegistry.INPUT_PROFILE_CATEGORIES))
+        .toArray(StructField[]::new));
     Row full = entry("m0", monthEnd).toRow();
     Object[] values = new Object[single.size()];
-    for (int i = 0; i < values.length; i++) values[i] = full.get(i);
+    for (int i = 0; i < values.length; i++) values[i] = full.get(ModelRegistry.SCHEMA.fieldIndex(single.fields()[i].name()));
     lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), single), ModelRegistry.DOC);
 
     var old = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
     assertEquals(monthEnd, old.monthEnd());
     assertTrue(old.beforeMonthEnd().isEmpty());
     assertEquals("training", old.nearest(java.time.LocalDate.parse("2025-11-16")).name());
+    assertTrue(old.categoriesMonthEnd().isEmpty());
 
     FeatureProfile moved = new FeatureProfile("logins_30d", List.of(3.0), List.of(0.25, 0.75), 0.0, 4.0, 1.5, 8);
     registry.register(spark, entry("m1", monthEnd, Map.of(14, List.of(moved), 7, monthEnd)));
@@ -139,5 +145,44 @@ class ModelRegistryProfileTest {
         now.nearest(java.time.LocalDate.parse("2025-11-16")));
     Row retired = lake.read(LakeTables.CHURN_MODELS).filter("version = 'm0'").first();
     assertNull(retired.getAs(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END));
+  }
+
+  @Test
+  void categorySharesRoundTrip_andARegistryWithoutThemComparesNoCategoricalInput() {
+    SparkSession spark = TestSpark.spark();
+    Lake lake = new Lake(spark, TestSpark.tempDir("registry-categories").toString());
+    ModelRegistry registry = new ModelRegistry(lake);
+    List<FeatureProfile> monthEnd = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
+    // the table as train wrote it before category shares existed: numeric profiles, month end and moved back
+    StructType numericOnly = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
+        .filter(f -> !f.name().startsWith(ModelRegistry.INPUT_PROFILE_CATEGORIES)).toArray(StructField[]::new));
+    Row full = entry("m0", monthEnd, Map.of(14, monthEnd)).toRow();
+    Object[] values = new Object[numericOnly.size()];
+    for (int i = 0; i < values.length; i++) values[i] = full.get(ModelRegistry.SCHEMA.fieldIndex(numericOnly.fields()[i].name()));
+    lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), numericOnly), ModelRegistry.DOC);
+
+    ReferenceProfiles old = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
+    ReferenceProfiles.Reference oldReference = old.nearest(java.time.LocalDate.parse("2025-11-16"));
+    assertEquals("training@month_end-14d", oldReference.name());
+    assertEquals(List.of(), oldReference.categories());
+    // tonight has a segment, the old champion no shares of it: no categorical row, no error
+    List<CategoryProfile> tonight = List.of(new CategoryProfile("segment", List.of("smb"), List.of(1.0), 4));
+    assertEquals(List.of(), FeatureDrift.categoriesVsTraining(oldReference.name(), oldReference.categories(), tonight,
+        MonitoringConfig.from(dev.healthscore.features.config.HealthscoreConfig.defaults())));
+
+    CategoryProfile segment = new CategoryProfile("segment", List.of("smb", "mid", "(missing)"), List.of(0.5, 0.3, 0.2), 10);
+    CategoryProfile movedSegment = new CategoryProfile("segment", List.of("mid", "smb"), List.of(0.75, 0.25), 4);
+    ModelRegistry.Entry base = entry("m1", monthEnd);
+    registry.register(spark, new ModelRegistry.Entry("m1", ModelRegistry.CHAMPION, base.training(), base.fit(), base.validation(),
+        base.decision(), base.modelPath(), base.runId(), monthEnd, Map.of(14, monthEnd), List.of(), List.of(segment),
+        Map.of(14, List.of(movedSegment))));
+    ReferenceProfiles now = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
+    assertEquals(List.of(segment), now.categoriesMonthEnd());
+    assertEquals(Map.of(14, List.of(movedSegment)), now.categoriesBeforeMonthEnd());
+    assertEquals(List.of(movedSegment), now.nearest(java.time.LocalDate.parse("2025-11-16")).categories());
+    assertEquals(List.of(segment), now.nearest(java.time.LocalDate.parse("2025-11-30")).categories());
+    // the retired model keeps no shares
+    Row retired = lake.read(LakeTables.CHURN_MODELS).filter("version = 'm0'").first();
+    assertNull(retired.getAs(ModelRegistry.INPUT_PROFILE_CATEGORIES));
   }
 }

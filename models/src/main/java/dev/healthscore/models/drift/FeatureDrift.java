@@ -66,6 +66,21 @@ public final class FeatureDrift {
   }
 
   /**
+   * PSI of each categorical input's category shares against one of the training references
+   * ({@link CategoryShares#psi}); inputs without rows on either side are left out.
+   */
+  public static List<Row> categoriesVsTraining(String reference, List<CategoryProfile> training, List<CategoryProfile> tonight,
+                                               MonitoringConfig c) {
+    List<Row> out = new ArrayList<>();
+    for (CategoryProfile now : tonight) {
+      CategoryProfile then = training.stream().filter(p -> p.feature().equals(now.feature())).findFirst().orElse(null);
+      if (then == null || then.rows() == 0 || now.rows() == 0) continue;
+      out.add(limited(now.feature(), reference, PSI, CategoryShares.psi(then, now), c.psi()));
+    }
+    return out;
+  }
+
+  /**
    * One feature against the previous run: Kolmogorov–Smirnov on the non-missing values and the
    * change in missing share. {@code rows} counts the accounts, with or without a value.
    */

@@ -20,15 +20,32 @@ import org.apache.spark.sql.Row;
  *
  * @param monthEnd profiles of the training snapshots (month ends)
  * @param beforeMonthEnd profiles of the snapshots moved back by each number of days, ascending (may be empty)
+ * @param categoriesMonthEnd category shares of the categorical inputs on the training snapshots (empty in older registries)
+ * @param categoriesBeforeMonthEnd the same on the moved snapshots, per number of days (may be empty)
  */
-public record ReferenceProfiles(List<FeatureProfile> monthEnd, Map<Integer, List<FeatureProfile>> beforeMonthEnd) {
+public record ReferenceProfiles(List<FeatureProfile> monthEnd, Map<Integer, List<FeatureProfile>> beforeMonthEnd,
+                                List<CategoryProfile> categoriesMonthEnd, Map<Integer, List<CategoryProfile>> categoriesBeforeMonthEnd) {
 
   public ReferenceProfiles {
     beforeMonthEnd = Collections.unmodifiableMap(new TreeMap<>(beforeMonthEnd));
+    categoriesMonthEnd = List.copyOf(categoriesMonthEnd);
+    categoriesBeforeMonthEnd = Collections.unmodifiableMap(new TreeMap<>(categoriesBeforeMonthEnd));
   }
 
-  /** One reference: its name in {@code feature_drift.reference}, its days before a month end and its profiles. */
-  public record Reference(String name, int daysBeforeMonthEnd, List<FeatureProfile> profile) {}
+  /** Numeric profiles only (a registry written before category shares were stored). */
+  public ReferenceProfiles(List<FeatureProfile> monthEnd, Map<Integer, List<FeatureProfile>> beforeMonthEnd) {
+    this(monthEnd, beforeMonthEnd, List.of(), Map.of());
+  }
+
+  /**
+   * One reference: its name in {@code feature_drift.reference}, its days before a month end, its
+   * numeric profiles and its category shares (empty when the registry has none for it).
+   */
+  public record Reference(String name, int daysBeforeMonthEnd, List<FeatureProfile> profile, List<CategoryProfile> categories) {
+    public Reference(String name, int daysBeforeMonthEnd, List<FeatureProfile> profile) {
+      this(name, daysBeforeMonthEnd, profile, List.of());
+    }
+  }
 
   /** {@code training} for the month-end snapshots, {@code training@month_end-14d} for those moved back 14 days. */
   public static String name(int daysBeforeMonthEnd) {
@@ -58,12 +75,22 @@ public record ReferenceProfiles(List<FeatureProfile> monthEnd, Map<Integer, List
    */
   public static ReferenceProfiles profile(Dataset<Row> rows, List<LocalDate> monthEnds, List<LocalDate> movedFrom,
                                           List<Integer> daysBefore, List<String> features) {
-    List<FeatureProfile> monthEnd = InputProfiles.profile(TrainingSet.onDates(rows, monthEnds), features);
+    return profile(rows, monthEnds, movedFrom, daysBefore, features, List.of());
+  }
+
+  /** The same, with the category shares of the {@code categorical} inputs on the same dates. */
+  public static ReferenceProfiles profile(Dataset<Row> rows, List<LocalDate> monthEnds, List<LocalDate> movedFrom,
+                                          List<Integer> daysBefore, List<String> features, List<String> categorical) {
+    Dataset<Row> atMonthEnds = TrainingSet.onDates(rows, monthEnds);
     Map<Integer, List<FeatureProfile>> before = new TreeMap<>();
+    Map<Integer, List<CategoryProfile>> categoriesBefore = new TreeMap<>();
     for (int k : daysBefore) {
-      before.put(k, InputProfiles.profile(TrainingSet.onDates(rows, movedFrom.stream().map(d -> d.minusDays(k)).toList()), features));
+      Dataset<Row> moved = TrainingSet.onDates(rows, movedFrom.stream().map(d -> d.minusDays(k)).toList());
+      before.put(k, InputProfiles.profile(moved, features));
+      categoriesBefore.put(k, CategoryShares.profile(moved, categorical));
     }
-    return new ReferenceProfiles(monthEnd, before);
+    return new ReferenceProfiles(InputProfiles.profile(atMonthEnds, features), before, CategoryShares.profile(atMonthEnds, categorical),
+        categoriesBefore);
   }
 
   /**
@@ -73,10 +100,10 @@ public record ReferenceProfiles(List<FeatureProfile> monthEnd, Map<Integer, List
    * is a day after a month end, the 11th of a 30-day month 19 days before one.
    */
   public Reference nearest(LocalDate asOf) {
-    Reference best = new Reference(name(0), 0, monthEnd);
+    Reference best = new Reference(name(0), 0, monthEnd, categoriesMonthEnd);
     for (Map.Entry<Integer, List<FeatureProfile>> e : beforeMonthEnd.entrySet()) {
       if (distance(asOf, e.getKey()) < distance(asOf, best.daysBeforeMonthEnd())) {
-        best = new Reference(name(e.getKey()), e.getKey(), e.getValue());
+        best = new Reference(name(e.getKey()), e.getKey(), e.getValue(), categoriesBeforeMonthEnd.getOrDefault(e.getKey(), List.of()));
       }
     }
     return best;
