@@ -221,6 +221,7 @@ class ReportCommandTest {
     assertTrue(section(minimal, "signals").contains("Not available: the lake has no churn_models table."));
     assertTrue(section(minimal, "quality").contains("Not available: the lake has no runs table."));
     assertTrue(section(minimal, "metrics").contains("0.812 <span class=\"nowrap\">(0.790\u20130.835)</span>"));
+    assertFalse(minimal.contains("<section id=\"drift\"") || minimal.contains("href=\"#drift\""), "no feature_drift: no drift section");
   }
 
   @Test
