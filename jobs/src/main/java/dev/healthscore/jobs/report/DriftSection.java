@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 
@@ -138,8 +140,8 @@ final class DriftSection {
     return b.toString();
   }
 
-  private static Map<String, MapRow> rows(Data d, java.util.function.Predicate<FeatureDrift.Row> which,
-                                          java.util.function.Function<Night, String> label) {
+  /** The map's rows of one kind, by label, each with its cell per night. */
+  private static Map<String, MapRow> rows(Data d, Predicate<FeatureDrift.Row> which, Function<Night, String> label) {
     Map<String, MapRow> out = new LinkedHashMap<>();
     for (Night n : d.history()) {
       if (!which.test(n.row())) continue;
