@@ -168,14 +168,22 @@ def test_churn_model_review(demo_lake, record_timing):
     assert f"Cutoff {cut}**: {accounts:,} active accounts, of which {churners:,}" in text
     auc = at_cut[(at_cut["model"] == "churn_model") & (at_cut["metric"] == "auc")].iloc[0]
     assert f"churn model: AUC {auc['value']:.3f} (95% CI {auc['ci_low']:.3f}–{auc['ci_high']:.3f})" in text
-    for heading in ("Headline", "Accuracy over time", "Gains and lift", "Calibration", "Churn rate per band",
+    for heading in ("Headline", "Accuracy over time", "Input drift", "Gains and lift", "Calibration", "Churn rate per band",
                     "Strongest churn signals of the current model", "Model registry history", "All metrics at the cutoff"):
         assert f">{heading}" in html, heading  # headings may go on, e.g. "(as BI dashboards see it)"
     registry = DeltaTable(str(demo_lake / "churn_models")).to_pandas()
     assert len(registry) == 2  # the demo trains twice
     for version in registry["version"]:
         assert version in html
-    assert images(html) >= 6  # accuracy, gains + lift, calibration, bands, signals, registry
+    # input drift: the latest night's statistics counted as the report counts them (a KS p-value's alert goes with its D)
+    drift = DeltaTable(str(demo_lake / "feature_drift")).to_pandas()
+    latest = max(drift["as_of_date"])
+    tonight = drift[drift["as_of_date"] == latest]
+    alerts = ((tonight["status"] == "alert") & (tonight["statistic"] != "ks_p_value")).sum()
+    assert f"**{latest}**: {len(tonight):,} drift statistics, **{alerts}** in alert" in text
+    psi_vs_training = ((drift["statistic"] == "psi") & drift["reference"].str.startswith("training")).any()
+    assert psi_vs_training  # the demo trains before its last nightly runs, so they compare with a training profile
+    assert images(html) >= 7  # accuracy, input drift, gains + lift, calibration, bands, signals, registry
     assert "def " not in html  # leadership's rendering shows no code
 
 

@@ -104,10 +104,11 @@ public final class HtmlReport {
         "AUC and PR-AUC measure how well accounts are ranked (higher is better); log loss, Brier score and ECE measure how "
             + "accurate the probabilities are (lower is better); lift, precision and recall are at the team's capacity.",
         metricsTable(d));
-    d.drift().ifPresent(dr -> section(b, "drift", "wide", "Drift of the model inputs (latest nightly run)",
-        "How far tonight's model inputs moved from the rows the champion model was trained on (PSI) and from the previous "
+    d.drift().ifPresent(dr -> section(b, "drift", "wide", "Drift of the model inputs",
+        "How far each night's model inputs moved from the rows the champion model was trained on (PSI) and from the previous "
             + "run (Kolmogorov-Smirnov), how the scores and bands shifted, and whether a warehouse table delivered far fewer "
-            + "rows than usual. Inputs in alert deserve a look before the probabilities are trusted (docs/monitoring.md).",
+            + "rows than usual: the map over the last nights, then the latest night's statistics in warn or alert. Inputs in "
+            + "alert deserve a look before the probabilities are trusted (docs/monitoring.md).",
         DriftSection.body(dr)));
     section(b, "quality", "wide", "Data quality of the latest run",
         "What the latest pipeline run read from the warehouse and set aside as bad input: quarantined rows are kept in "

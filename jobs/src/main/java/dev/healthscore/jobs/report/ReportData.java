@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param missingTables optional tables the lake does not have (their sections say "not available")
  * @param tuning the latest scorecard_tuning rows (empty: the section is left out)
  * @param forecast the churn forecast and its backtest (empty: the section is left out)
- * @param drift the latest feature_drift rows (empty: the section is left out)
+ * @param drift the latest date's feature_drift rows and the last 30 nights' PSI and volume rows (empty: the section is left out)
  * @param expansion the expansion signal's backtest per cutoff, up to the report's cutoff (empty: the section is left out)
  * @param overrides people's overrides against churn per cutoff, up to the report's cutoff (empty: the section is left out)
  */

@@ -95,6 +95,23 @@ final class Svg {
     return this;
   }
 
+  /** A cell of a heat map, classed by its status (ok, warn, alert). */
+  Svg cell(double x, double y, double w, double h, String status, String fill, String tooltip) {
+    box(x, y, w, h);
+    b.append("<rect class=\"mark cell ").append(esc(status)).append("\" x=\"").append(px(x)).append("\" y=\"").append(px(y))
+        .append("\" width=\"").append(px(w)).append("\" height=\"").append(px(h)).append("\" fill=\"").append(fill).append("\">");
+    title(tooltip).append("</rect>\n");
+    return this;
+  }
+
+  /** A heat map cell without a value: background, not data. */
+  Svg emptyCell(double x, double y, double w, double h, String tooltip) {
+    b.append("<rect class=\"cell-none\" x=\"").append(px(x)).append("\" y=\"").append(px(y)).append("\" width=\"")
+        .append(px(w)).append("\" height=\"").append(px(h)).append("\">");
+    title(tooltip).append("</rect>\n");
+    return this;
+  }
+
   Svg circle(double cx, double cy, double r, String fill, String tooltip) {
     box(cx - r, cy - r, 2 * r, 2 * r);
     b.append("<circle class=\"mark point\" cx=\"").append(px(cx)).append("\" cy=\"").append(px(cy)).append("\" r=\"")

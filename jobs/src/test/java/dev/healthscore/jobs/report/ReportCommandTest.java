@@ -75,10 +75,10 @@ class ReportCommandTest {
 
   @Test
   void everyChartAndSection_present_withExplanation() {
-    for (String id : List.of("headline", "trend", "forecast", "roc", "gains", "lift", "calibration", "bands", "signals", "metrics", "quality")) {
+    for (String id : List.of("headline", "trend", "forecast", "roc", "gains", "lift", "calibration", "bands", "signals", "metrics", "drift", "quality")) {
       assertTrue(section(html, id).length() > 100, id);
     }
-    for (String chart : List.of("trend", "forecast", "roc", "gains", "lift", "calibration", "bands", "signals")) {
+    for (String chart : List.of("trend", "forecast", "roc", "gains", "lift", "calibration", "bands", "signals", "drift")) {
       String s = section(html, chart);
       assertTrue(s.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"" + chart + "\""), chart);
       assertTrue(s.contains("<p class=\"explain\">"), chart + " has no explanation");
@@ -221,6 +221,7 @@ class ReportCommandTest {
     assertTrue(section(minimal, "signals").contains("Not available: the lake has no churn_models table."));
     assertTrue(section(minimal, "quality").contains("Not available: the lake has no runs table."));
     assertTrue(section(minimal, "metrics").contains("0.812 <span class=\"nowrap\">(0.790\u20130.835)</span>"));
+    assertFalse(minimal.contains("<section id=\"drift\"") || minimal.contains("href=\"#drift\""), "no feature_drift: no drift section");
   }
 
   @Test

@@ -138,7 +138,32 @@ final class ReportFixtureLake {
     put(lake, "quarantine", QUARANTINE, quarantine());
     put(lake, "churn_forecast", dev.healthscore.models.forecast.ChurnForecast.SCHEMA, forecast());
     put(lake, "model_forecast_backtest", FORECAST_BACKTEST, forecastBacktest());
+    lake.replaceDates(dev.healthscore.jobs.lake.LakeTables.FEATURE_DRIFT, TestSpark.spark().createDataFrame(featureDrift(),
+        dev.healthscore.jobs.lake.LakeTables.FEATURE_DRIFT_SCHEMA), DRIFT_NIGHTS, dev.healthscore.jobs.lake.LakeTables.FEATURE_DRIFT_DOC);
     return root;
+  }
+
+  static final List<java.time.LocalDate> DRIFT_NIGHTS = List.of(java.time.LocalDate.parse("2024-12-27"),
+      java.time.LocalDate.parse("2024-12-28"), java.time.LocalDate.parse("2024-12-29"));
+
+  /** Three nights of three inputs' PSI against training and two tables' rows; one input warns, then alerts. */
+  private static List<Row> featureDrift() {
+    List<Row> rows = new ArrayList<>();
+    double[][] psi = {{0.04, 0.13, 0.31}, {0.02, 0.03, 0.05}, {0.01, 0.01, 0.02}};
+    String[] inputs = {"days_since_last_use", "open_tickets", "nps_last"};
+    for (int n = 0; n < DRIFT_NIGHTS.size(); n++) {
+      Date night = Date.valueOf(DRIFT_NIGHTS.get(n));
+      for (int i = 0; i < inputs.length; i++) {
+        double v = psi[i][n];
+        String status = v >= 0.25 ? "alert" : v >= 0.1 ? "warn" : "ok";
+        rows.add(RowFactory.create(night, inputs[i], "training", "psi", v, status.equals("alert") ? 0.25 : 0.1, status, "cm-" + LATEST));
+      }
+      rows.add(RowFactory.create(night, "accounts", "trailing_runs", "row_count", 2000.0, n == 0 ? null : 1600.0, "ok", null));
+      rows.add(RowFactory.create(night, "usage_events", "trailing_runs", "row_count", 150_000.0 - 1000 * n, n == 0 ? null : 120_000.0,
+          "ok", null));
+      rows.add(RowFactory.create(night, "usage_events", "same_weekday", "rows_on_day", 410.0, 330.0, "ok", null));
+    }
+    return rows;
   }
 
   /** A lake with model_evaluation only (every optional table missing). */
