@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -124,8 +125,11 @@ public final class AlertsAndRollups {
   static Dataset<Row> withoutDataProblems(RunContext ctx, Dataset<Row> alerts, List<FeatureDrift.Row> dataProblems) {
     if (dataProblems.isEmpty()) return alerts;
     Map<String, List<String>> byTable = new TreeMap<>();
-    dataProblems.forEach(r -> byTable.computeIfAbsent(FeatureDrift.table(r), k -> new ArrayList<>())
-        .add(dataProblemCause(r, ctx.config().monitoring())));
+    // a table in alert as a whole says it all: its segments' and columns' alerts are then left out of the line
+    Set<String> whole = dataProblems.stream().filter(r -> r.feature().equals(FeatureDrift.table(r))).map(FeatureDrift.Row::feature)
+        .collect(java.util.stream.Collectors.toSet());
+    dataProblems.stream().filter(r -> r.feature().equals(FeatureDrift.table(r)) || !whole.contains(FeatureDrift.table(r)))
+        .forEach(r -> byTable.computeIfAbsent(FeatureDrift.table(r), k -> new ArrayList<>()).add(dataProblemCause(r, ctx.config().monitoring())));
     RunConfig config = ctx.config();
     DataProblemAlerts.Split split = DataProblemAlerts.split(alerts, byTable.keySet(), DataProblemAlerts.featuresByTable(config.features(),
         FeatureCatalog.derived(config.features()), config.model().derived()), config.scorecard());
