@@ -60,9 +60,9 @@ final class DriftSection {
     }
   }
 
-  /** Rows the map shows: PSI against a training reference, and the input volume. */
+  /** Rows the map shows: PSI against a training reference, and the input volume and newest-day values. */
   static boolean mapped(FeatureDrift.Row r) {
-    return psiVsTraining(r) || FeatureDrift.isVolume(r);
+    return psiVsTraining(r) || FeatureDrift.isDataProblem(r);
   }
 
   private static boolean psiVsTraining(FeatureDrift.Row r) {
@@ -85,7 +85,8 @@ final class DriftSection {
       List<Row> read = lake.read(LakeTables.FEATURE_DRIFT)
           .filter(col(AsOf.DATE).geq(lit(Date.valueOf(nights.get(0)))))
           .filter(col(AsOf.DATE).equalTo(lit(Date.valueOf(asOf)))
-              .or(col("statistic").isin(FeatureDrift.PSI, FeatureDrift.ROW_COUNT, FeatureDrift.ROWS_ON_DAY)))
+              .or(col("statistic").isin(FeatureDrift.PSI, FeatureDrift.ROW_COUNT, FeatureDrift.ROWS_ON_DAY,
+                  FeatureDrift.MEDIAN_ON_DAY)))
           .collectAsList();
       List<FeatureDrift.Row> latest = new ArrayList<>();
       List<Night> history = new ArrayList<>();
@@ -115,7 +116,7 @@ final class DriftSection {
 
   private static String map(Data d) {
     Map<String, MapRow> inputs = rows(d, DriftSection::psiVsTraining, n -> n.row().feature());
-    Map<String, MapRow> volume = rows(d, FeatureDrift::isVolume, n -> volumeLabel(n.row()));
+    Map<String, MapRow> volume = rows(d, FeatureDrift::isDataProblem, n -> volumeLabel(n.row()));
     List<MapRow> shownInputs = inputs.values().stream()
         .sorted(Comparator.comparing((MapRow r) -> r.max() == null ? Double.NEGATIVE_INFINITY : r.max()).reversed()
             .thenComparing(MapRow::label))
@@ -150,9 +151,13 @@ final class DriftSection {
     return out;
   }
 
-  /** A table's rows read ("usage_events"), or its rows dated on the night ("usage_events, on the day"). */
+  /**
+   * A table's rows read ("usage_events"), its or a segment's rows dated on the night ("usage_events, on the day",
+   * "usage_events[segment=smb], on the day"), or a column's median that night ("usage_events.duration_sec, median on the day").
+   */
   private static String volumeLabel(FeatureDrift.Row r) {
-    return FeatureDrift.ROWS_ON_DAY.equals(r.statistic()) ? r.feature() + ", on the day" : r.feature();
+    return FeatureDrift.ROWS_ON_DAY.equals(r.statistic()) ? r.feature() + ", on the day"
+        : FeatureDrift.MEDIAN_ON_DAY.equals(r.statistic()) ? r.feature() + ", median on the day" : r.feature();
   }
 
   /** The warn and alert limits of the nights' PSI rows, as stored with them (the threshold of an alert is the alert limit). */
@@ -252,6 +257,10 @@ final class DriftSection {
 
   /** "usage_events, 2024-09-30: 3 rows read against the trailing runs, alert (alert limit 4)". */
   static String volumeTip(String label, LocalDate night, FeatureDrift.Row r) {
+    if (FeatureDrift.MEDIAN_ON_DAY.equals(r.statistic())) {
+      return r.feature() + ", " + night + ": median " + (r.value() == null ? "?" : number(r.value())) + " times the same weekday's, "
+          + r.status() + limit(r, r.threshold() == null ? "" : "a factor of " + Html.plain(r.threshold()));
+    }
     String what = FeatureDrift.ROWS_ON_DAY.equals(r.statistic()) ? " rows dated on the night" : " rows read";
     return r.feature() + ", " + night + ": " + (r.value() == null ? "?" : rowCount(r.value())) + what + " against the "
         + r.reference().replace('_', ' ') + ", " + r.status() + limit(r, r.threshold() == null ? "" : rowCount(r.threshold()));

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -61,15 +62,15 @@ public final class AlertsAndRollups {
    * @param probabilityHistory earlier runs' churn probabilities (account_id, as_of_date,
    *     churn_probability), for "crossed the high-risk threshold since the previous run"
    * @param overrideAlerts the overrides' review alerts of T (override_expiring, override_expired)
-   * @param volumeAlerts tonight's input volume alerts: alerts naming a feature of those tables are not created
+   * @param dataProblems tonight's alerts on a table's volume or newest day: alerts naming a feature of those tables are not created
    */
   static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory,
-                      Dataset<Row> overrideAlerts, List<FeatureDrift.Row> volumeAlerts) {
+                      Dataset<Row> overrideAlerts, List<FeatureDrift.Row> dataProblems) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
     ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
     Dataset<Row> candidates = Materialized.of(withoutDataProblems(ctx,
-        HealthAlerts.alerts(health, probabilityHistory, cfg).unionByName(overrideAlerts), volumeAlerts));
+        HealthAlerts.alerts(health, probabilityHistory, cfg).unionByName(overrideAlerts), dataProblems));
     Dataset<Row> alerts = Materialized.of(ctx.stamp(cooldown.apply(candidates, recentAlerts(ctx, cooldown))));
     if (cooldown.days() > 0) {
       StepTimer.log("%s: accounts alerted on %s: %d before the %d-day cool-down, %d after", ctx.command(), ctx.asOf(),
@@ -117,13 +118,18 @@ public final class AlertsAndRollups {
   }
 
   /**
-   * The alerts that do not name a feature of a table in volume alert (DataProblemAlerts), with
-   * one summary line per such table saying how many were held back and why.
+   * The alerts that do not name a feature of a table with a data problem (its volume or newest
+   * day in alert; DataProblemAlerts), with one summary line per such table saying how many were
+   * held back and why.
    */
-  static Dataset<Row> withoutDataProblems(RunContext ctx, Dataset<Row> alerts, List<FeatureDrift.Row> volumeAlerts) {
-    if (volumeAlerts.isEmpty()) return alerts;
+  static Dataset<Row> withoutDataProblems(RunContext ctx, Dataset<Row> alerts, List<FeatureDrift.Row> dataProblems) {
+    if (dataProblems.isEmpty()) return alerts;
     Map<String, List<String>> byTable = new TreeMap<>();
-    volumeAlerts.forEach(r -> byTable.computeIfAbsent(r.feature(), k -> new ArrayList<>()).add(volumeCause(r, ctx.config().monitoring())));
+    // a table in alert as a whole says it all: its segments' and columns' alerts are then left out of the line
+    Set<String> whole = dataProblems.stream().filter(r -> r.feature().equals(FeatureDrift.table(r))).map(FeatureDrift.Row::feature)
+        .collect(java.util.stream.Collectors.toSet());
+    dataProblems.stream().filter(r -> r.feature().equals(FeatureDrift.table(r)) || !whole.contains(FeatureDrift.table(r)))
+        .forEach(r -> byTable.computeIfAbsent(FeatureDrift.table(r), k -> new ArrayList<>()).add(dataProblemCause(r, ctx.config().monitoring())));
     RunConfig config = ctx.config();
     DataProblemAlerts.Split split = DataProblemAlerts.split(alerts, byTable.keySet(), DataProblemAlerts.featuresByTable(config.features(),
         FeatureCatalog.derived(config.features()), config.model().derived()), config.scorecard());
@@ -132,8 +138,15 @@ public final class AlertsAndRollups {
     return split.kept();
   }
 
-  /** "usage_events volume alert: 3 rows vs trailing median 7" (or "no earlier run" without one); the newest day's likewise. */
-  static String volumeCause(FeatureDrift.Row r, MonitoringConfig c) {
+  /**
+   * "usage_events volume alert: 3 rows vs trailing median 7" (or "no earlier run" without one); the newest day's likewise,
+   * a segment's as "usage_events[segment=smb] volume alert: …", a column's median as "usage_events.duration_sec median
+   * alert: 0.0167 times the same-weekday median on the newest day".
+   */
+  static String dataProblemCause(FeatureDrift.Row r, MonitoringConfig c) {
+    if (FeatureDrift.MEDIAN_ON_DAY.equals(r.statistic())) {
+      return String.format("%s median alert: %s the same-weekday median on the newest day", r.feature(), DriftMonitoring.times(r.value()));
+    }
     boolean day = FeatureDrift.ROWS_ON_DAY.equals(r.statistic());
     String against = r.threshold() == null ? "no earlier run"
         : String.format("%s median %,.0f", day ? "same-weekday" : "trailing", r.threshold() / c.volumeAlertShare());

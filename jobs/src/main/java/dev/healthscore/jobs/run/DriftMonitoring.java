@@ -3,7 +3,6 @@ package dev.healthscore.jobs.run;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.to_date;
 
 import dev.healthscore.features.pit.AsOf;
 import dev.healthscore.features.run.StepTimer;
@@ -47,9 +46,9 @@ final class DriftMonitoring {
 
   /** The input drift and volume statistics of T, the champion whose profile they used, and what was skipped and why. */
   record Inputs(List<FeatureDrift.Row> rows, String modelVersion, List<String> skipped) {
-    /** The warehouse tables whose row count is in alert tonight (their features may be a data problem). */
-    List<FeatureDrift.Row> volumeAlerts() {
-      return rows.stream().filter(r -> FeatureDrift.isVolume(r) && r.alert()).toList();
+    /** Tonight's alerts on a warehouse table's rows or newest day (its features may be a data problem). */
+    List<FeatureDrift.Row> dataProblems() {
+      return rows.stream().filter(r -> FeatureDrift.isDataProblem(r) && r.alert()).toList();
     }
   }
 
@@ -90,33 +89,9 @@ final class DriftMonitoring {
         for (String f : both) rows.addAll(FeatureDrift.vsPrevious(f, now.get(f), nowRows, before.get(f), beforeRows, c));
       }
       rows.addAll(volume(ctx.lake(), ctx.asOf(), features.quarantine(), c));
-      for (TableSpec t : DAILY_VOLUME_TABLES) rows.add(newestDay(features.warehouse().accepted(t), t, ctx.asOf(), c));
+      rows.addAll(NewestDay.check(features.warehouse(), ctx.asOf(), c));
       return new Inputs(rows, version, skipped);
     });
-  }
-
-  /** Tables with rows every day, whose newest day is checked too: a load that stopped shows there before in the table's total. */
-  static final List<TableSpec> DAILY_VOLUME_TABLES = List.of(Contract.USAGE_EVENTS);
-
-  /**
-   * Rows of the table dated on T (by its time column, UTC) against the median of the same
-   * weekday in the {@code trailing_runs} weeks before (weekdays differ: a Sunday is compared
-   * with Sundays), counting only weeks on or after the table's first day in that window.
-   */
-  static FeatureDrift.Row newestDay(Dataset<Row> rows, TableSpec table, LocalDate asOf, MonitoringConfig c) {
-    LocalDate first = asOf.minusWeeks(c.trailingRuns());
-    Map<LocalDate, Long> perDay = new TreeMap<>();
-    rows.select(to_date(col(table.timeColumn())).as("day"))
-        .filter(col("day").between(lit(Date.valueOf(first)), lit(Date.valueOf(asOf))))
-        .groupBy("day").count().collectAsList()
-        .forEach(r -> perDay.put(r.getDate(0).toLocalDate(), r.getLong(1)));
-    LocalDate earliest = perDay.keySet().stream().findFirst().orElse(asOf);
-    List<Long> sameWeekday = new ArrayList<>();
-    for (int k = 1; k <= c.trailingRuns(); k++) {
-      LocalDate day = asOf.minusWeeks(k);
-      if (!day.isBefore(earliest)) sameWeekday.add(perDay.getOrDefault(day, 0L));
-    }
-    return FeatureDrift.dayVolume(table.name(), perDay.getOrDefault(asOf, 0L), sameWeekday, c);
   }
 
   /** Each table's rows tonight against the median of the latest {@code trailing_runs} succeeded nightly runs of earlier dates. */
@@ -189,11 +164,23 @@ final class DriftMonitoring {
           ? String.format("%.0f rows, alert below %s (trailing runs)", r.value(), limit)
           : FeatureDrift.ROWS_ON_DAY.equals(r.statistic())
           ? String.format("%.0f rows on %s, alert below %s (same weekday of the weeks before)", r.value(), asOf, limit)
+          : FeatureDrift.MEDIAN_ON_DAY.equals(r.statistic())
+          ? String.format("median on %s %s the same weekday's of the weeks before (alert beyond %s times above or below)", asOf,
+              times(r.value()), limit(r.threshold()))
           : String.format("%s %.3f vs %s (limit %s)", r.statistic(), r.value(), r.reference(), r.threshold());
       inAlert.computeIfAbsent(r.feature(), k -> new ArrayList<>()).add(what);
     }
     inAlert.forEach((feature, what) -> out.add("drift alert: " + feature + ": " + String.join("; ", what)));
     return out;
+  }
+
+  /** "0.0167 times" / "3.00 times": a ratio with three significant digits. */
+  static String times(double ratio) {
+    return String.format(java.util.Locale.ROOT, "%.3g times", ratio);
+  }
+
+  private static String limit(Double v) {
+    return v == null ? "any" : String.format(java.util.Locale.ROOT, "%.3g", v);
   }
 
   /** The rows of the latest as-of date before {@code asOf}, if the table has one. */

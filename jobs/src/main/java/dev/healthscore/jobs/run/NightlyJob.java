@@ -82,7 +82,7 @@ public final class NightlyJob {
       // account_opportunities before the rollups: health_by_segment counts its signals
       Map<String, Long> opportunities = Opportunities.write(ctx, config.opportunities(), effective, features.rows());
       AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
-          history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective), drift.volumeAlerts());
+          history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective), drift.dataProblems());
       // churn_forecast (when a model scored T) and account_worklist, also before account_health
       ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(),
           Concurrently.await(champion).isPresent());

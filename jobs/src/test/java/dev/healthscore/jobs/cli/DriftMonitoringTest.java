@@ -107,7 +107,7 @@ class DriftMonitoringTest {
     assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", "2024-04-30").exitCode());
     String out = NightlyCommandTest.captureStdout(() ->
         assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", "2024-05-31").exitCode()));
-    Row day = drift(lake, "2024-05-31").filter("statistic = 'rows_on_day'").first();
+    Row day = drift(lake, "2024-05-31").filter("statistic = 'rows_on_day' AND feature = 'usage_events'").first();
     assertEquals(List.of("usage_events", "same_weekday", 0.0, "alert"),
         List.of(day.getAs("feature"), day.getAs("reference"), day.getAs("value"), day.getAs("status")), day.toString());
     // the Fridays before had a median of 988 usage events
@@ -121,6 +121,37 @@ class DriftMonitoringTest {
     // the override review alerts are kept, although one lists distinct_features_30d among its drivers
     assertEquals(List.of("acc-000052 override_expired", "acc-000109 override_expired"), alerts.orderBy("account_id")
         .selectExpr("concat(account_id, ' ', alert_reason)").collectAsList().stream().map(r -> r.getString(0)).toList());
+  }
+
+  /**
+   * A generated world where, from 2024-05-31 on, the enterprise accounts keep 30 % of their
+   * usage events and duration_sec arrives in minutes (generate --shift-segment, --rescale-column):
+   * both alert on that first night, from the newest day's rows per segment and its median, while
+   * the 30-day features have moved by one day in thirty.
+   */
+  @Test
+  void aSegmentThatLostItsUsageAndAColumnInOtherUnitsAlertOnTheirFirstNight() {
+    String wh = TestSpark.tempDir("segment-unit").resolve("wh").toString();
+    java.time.LocalDate from = java.time.LocalDate.of(2024, 5, 31);
+    dev.healthscore.jobs.generate.SampleWorld.generate(TestSpark.spark(), new dev.healthscore.jobs.generate.GeneratorOptions(wh, 120, 6,
+        7L, java.time.LocalDate.of(2024, 1, 1), false, null, new dev.healthscore.jobs.generate.InjectedShifts(
+            new dev.healthscore.jobs.generate.InjectedShifts.SegmentUsage("enterprise", from, 0.3),
+            new dev.healthscore.jobs.generate.InjectedShifts.Rescale("usage_events", "duration_sec", from, 1 / 60.0), null)));
+    String lake = TestSpark.tempDir("lake").toString();
+    String out = NightlyCommandTest.captureStdout(() ->
+        assertEquals(0, CliTestSupport.run("nightly", "--warehouse", wh, "--lake", lake, "--as-of", "2024-05-31").exitCode()));
+    Dataset<Row> day = drift(lake, "2024-05-31").filter("reference = 'same_weekday'");
+    Map<String, String> status = day.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex("feature")),
+        r -> r.getString(r.fieldIndex("status"))));
+    assertEquals("alert", status.get("usage_events[segment=enterprise]"), status.toString());
+    assertEquals("alert", status.get("usage_events.duration_sec"), status.toString());
+    Row median = day.filter("feature = 'usage_events.duration_sec'").first();
+    assertEquals(1 / 60.0, median.<Double>getAs("value"), 0.01, median.toString());
+    assertTrue(out.contains("drift alert: usage_events[segment=enterprise]: "), out);
+    assertTrue(out.contains("drift alert: usage_events.duration_sec: median on 2024-05-31 "), out);
+    // the other segments kept their events
+    day.filter("feature LIKE 'usage_events[segment=%' AND feature <> 'usage_events[segment=enterprise]'").collectAsList()
+        .forEach(r -> assertEquals("ok", r.getAs("status"), r.toString()));
   }
 
   /**

@@ -33,6 +33,25 @@ public final class FeatureDrift {
   public static final String MEAN_CHANGE = "mean_change";
   public static final String ROW_COUNT = "row_count";
   public static final String ROWS_ON_DAY = "rows_on_day";
+  public static final String MEDIAN_ON_DAY = "median_on_day";
+
+  /** The feature of a slice of a table's rows: {@code usage_events[segment=smb]}. */
+  public static String slice(String table, String column, String value) {
+    return table + "[" + column + "=" + value + "]";
+  }
+
+  /** The feature of a table's column: {@code usage_events.duration_sec}. */
+  public static String column(String table, String column) {
+    return table + "." + column;
+  }
+
+  /** The warehouse table a newest-day or volume row is about: {@code usage_events} of itself, of a slice and of a column. */
+  public static String table(Row r) {
+    String f = r.feature();
+    int end = f.length();
+    for (char c : new char[] {'[', '.'}) if (f.indexOf(c) >= 0) end = Math.min(end, f.indexOf(c));
+    return f.substring(0, end);
+  }
 
   /** One statistic; {@code value} null when it cannot be computed (e.g. no values on one side, then status ok). */
   public record Row(String feature, String reference, String statistic, Double value, Double threshold, String status) {
@@ -152,6 +171,30 @@ public final class FeatureDrift {
     return new Row(table, SAME_WEEKDAY, ROWS_ON_DAY, r.value(), r.threshold(), r.status());
   }
 
+  /**
+   * The median of a numeric column over the newest day's rows against the median of the same
+   * weekday's medians of earlier weeks. The value is their ratio; it is judged by the factor
+   * max(ratio, 1 / ratio), since a unit or tracking change is as wrong divided as multiplied.
+   * Null when there is no earlier day to compare with or its median is 0 (no ratio).
+   */
+  public static Row dayMedian(String feature, double median, List<Double> sameWeekday, MonitoringConfig c) {
+    if (sameWeekday.isEmpty()) return null;
+    double[] sorted = sameWeekday.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    double reference = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    if (!(reference > 0)) return null;
+    double ratio = median / reference;
+    double factor = ratio >= 1 ? ratio : ratio > 0 ? 1 / ratio : Double.POSITIVE_INFINITY;
+    MonitoringConfig.Limits limits = c.newestDay().medianFactor();
+    String status = limits.status(factor);
+    return new Row(feature, SAME_WEEKDAY, MEDIAN_ON_DAY, ratio, limits.threshold(status), status);
+  }
+
+  /** Whether a row says tonight's input data may be broken (a table's volume, its newest day's rows or values). */
+  public static boolean isDataProblem(Row r) {
+    return isVolume(r) || MEDIAN_ON_DAY.equals(r.statistic());
+  }
+
   /** Whether a row is an input volume statistic (a table's rows, or its newest day's). */
   public static boolean isVolume(Row r) {
     return ROW_COUNT.equals(r.statistic()) || ROWS_ON_DAY.equals(r.statistic());
@@ -184,7 +227,8 @@ public final class FeatureDrift {
     return edges.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  static double median(List<Long> values) {
+  /** The median of counts (0 for none). */
+  public static double median(List<Long> values) {
     if (values.isEmpty()) return 0;
     long[] s = values.stream().mapToLong(Long::longValue).sorted().toArray();
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;

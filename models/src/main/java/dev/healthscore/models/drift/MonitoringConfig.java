@@ -19,14 +19,31 @@ import java.util.TreeSet;
  * @param volumeWarnShare rows below this share of that median: warn
  * @param volumeAlertShare rows below this share of that median (or none at all): alert
  * @param blockOnAlert an input drift or volume alert fails the quality gate
+ * @param newestDay the newest day's rows per segment and column medians ({@link NewestDay})
  * @param referenceDaysBeforeMonthEnd train also profiles the inputs this many days before its latest month-end snapshots
  *     ({@link ReferenceProfiles}); ascending, distinct
  */
 public record MonitoringConfig(Limits psi, Limits ksStatistic, double ksMaxPValue, Limits missingShareChange,
                                Limits bandShareChange, int trailingRuns, double volumeWarnShare, double volumeAlertShare,
-                               boolean blockOnAlert, List<Integer> referenceDaysBeforeMonthEnd) {
+                               boolean blockOnAlert, NewestDay newestDay, List<Integer> referenceDaysBeforeMonthEnd) {
   static final Set<String> KEYS = Set.of("psi", "ks_statistic", "ks_max_p_value", "missing_share_change", "band_share_change",
-      "input_volume", "block_on_alert", "reference_days_before_month_end");
+      "input_volume", "newest_day", "block_on_alert", "reference_days_before_month_end");
+
+  /**
+   * The newest day's checks beyond its row count.
+   *
+   * @param minRows a segment's rows, or a column's values, are judged only when the day and the median of the same
+   *     weekday have at least this many (fewer vary too much by chance)
+   * @param medianFactor a column's median on the newest day this many times above or below the same weekday's
+   */
+  public record NewestDay(long minRows, Limits medianFactor) {
+    static NewestDay from(SectionReader section) {
+      SectionReader r = section.child("newest_day").onlyKeys(Set.of("min_rows", "median_factor"));
+      Limits factor = Limits.from(r, "median_factor", Double.MAX_VALUE);
+      if (factor.warn() <= 1) throw r.child("median_factor").errorAt("warn", "must be above 1 (a factor; got " + factor.warn() + ")");
+      return new NewestDay(r.integer("min_rows", 1, Integer.MAX_VALUE), factor);
+    }
+  }
 
   /** Where a larger value is worse: warn from {@code warn}, alert from {@code alert}. */
   public record Limits(double warn, double alert) {
@@ -55,7 +72,8 @@ public record MonitoringConfig(Limits psi, Limits ksStatistic, double ksMaxPValu
     if (alertShare > warnShare) throw volume.errorAt("alert_share", "must be at most warn_share (" + warnShare + ")");
     return new MonitoringConfig(Limits.from(r, "psi", Double.MAX_VALUE), Limits.from(r, "ks_statistic", 1),
         r.number("ks_max_p_value", 0, 1), Limits.from(r, "missing_share_change", 1), Limits.from(r, "band_share_change", 1),
-        volume.integer("trailing_runs", 1, 365), warnShare, alertShare, r.bool("block_on_alert"), referenceDays(r));
+        volume.integer("trailing_runs", 1, 365), warnShare, alertShare, r.bool("block_on_alert"), NewestDay.from(r),
+        referenceDays(r));
   }
 
   /** Whole days 1..27 (every month has at least 28 days, so a moved snapshot stays in its month). */
