@@ -121,13 +121,8 @@ class ModelRegistryProfileTest {
     ModelRegistry registry = new ModelRegistry(lake);
     List<FeatureProfile> monthEnd = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
     // the table as train wrote it with one (month-end) profile, before the moved profiles and category shares existed
-    StructType single = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
-        .filter(f -> !f.name().equals(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END) && !f.name().startsWith(ModelRegistry.INPUT_PROFILE_CATEGORIES))
-        .toArray(StructField[]::new));
-    Row full = entry("m0", monthEnd).toRow();
-    Object[] values = new Object[single.size()];
-    for (int i = 0; i < values.length; i++) values[i] = full.get(ModelRegistry.SCHEMA.fieldIndex(single.fields()[i].name()));
-    lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), single), ModelRegistry.DOC);
+    writeWithout(lake, entry("m0", monthEnd).toRow(),
+        f -> f.name().equals(ModelRegistry.INPUT_PROFILE_BEFORE_MONTH_END) || f.name().startsWith(ModelRegistry.INPUT_PROFILE_CATEGORIES));
 
     var old = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
     assertEquals(monthEnd, old.monthEnd());
@@ -154,12 +149,7 @@ class ModelRegistryProfileTest {
     ModelRegistry registry = new ModelRegistry(lake);
     List<FeatureProfile> monthEnd = InputProfiles.profile(trainingRows(spark), List.of("logins_30d"));
     // the table as train wrote it before category shares existed: numeric profiles, month end and moved back
-    StructType numericOnly = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields())
-        .filter(f -> !f.name().startsWith(ModelRegistry.INPUT_PROFILE_CATEGORIES)).toArray(StructField[]::new));
-    Row full = entry("m0", monthEnd, Map.of(14, monthEnd)).toRow();
-    Object[] values = new Object[numericOnly.size()];
-    for (int i = 0; i < values.length; i++) values[i] = full.get(ModelRegistry.SCHEMA.fieldIndex(numericOnly.fields()[i].name()));
-    lake.overwrite(LakeTables.CHURN_MODELS, spark.createDataFrame(List.of(RowFactory.create(values)), numericOnly), ModelRegistry.DOC);
+    writeWithout(lake, entry("m0", monthEnd, Map.of(14, monthEnd)).toRow(), f -> f.name().startsWith(ModelRegistry.INPUT_PROFILE_CATEGORIES));
 
     ReferenceProfiles old = ModelRegistry.referenceProfiles(registry.champion().orElseThrow()).orElseThrow();
     ReferenceProfiles.Reference oldReference = old.nearest(java.time.LocalDate.parse("2025-11-16"));
@@ -184,5 +174,13 @@ class ModelRegistryProfileTest {
     // the retired model keeps no shares
     Row retired = lake.read(LakeTables.CHURN_MODELS).filter("version = 'm0'").first();
     assertNull(retired.getAs(ModelRegistry.INPUT_PROFILE_CATEGORIES));
+  }
+
+  /** Writes {@code full} as the registry's only row, in a table without the columns {@code dropped} (an older registry). */
+  private static void writeWithout(Lake lake, Row full, java.util.function.Predicate<StructField> dropped) {
+    StructType older = new StructType(Arrays.stream(ModelRegistry.SCHEMA.fields()).filter(dropped.negate()).toArray(StructField[]::new));
+    Object[] values = new Object[older.size()];
+    for (int i = 0; i < values.length; i++) values[i] = full.get(ModelRegistry.SCHEMA.fieldIndex(older.fields()[i].name()));
+    lake.overwrite(LakeTables.CHURN_MODELS, lake.spark().createDataFrame(List.of(RowFactory.create(values)), older), ModelRegistry.DOC);
   }
 }
