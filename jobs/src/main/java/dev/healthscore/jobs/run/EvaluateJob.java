@@ -14,6 +14,7 @@ import dev.healthscore.models.churn.ChurnTrainer;
 import dev.healthscore.models.churn.GbtReference;
 import dev.healthscore.models.churn.TrainingSet;
 import dev.healthscore.models.drift.CutoffDrift;
+import dev.healthscore.models.drift.InputProfiles;
 import dev.healthscore.models.eval.BestFeature;
 import dev.healthscore.models.eval.Bootstrap;
 import dev.healthscore.models.eval.CutoffEvaluation;
@@ -143,7 +144,7 @@ public final class EvaluateJob {
     Dataset<Row> atCutoff = TrainingSet.onDates(rows, List.of(cutoff));
     // how far the rows scored at C moved from the rows this cutoff's model was trained on (the rows exist already)
     inputDrift.accept(ctx.timer().step("input drift at " + cutoff + " vs its training rows", () -> CutoffDrift.Summary.of(cutoff,
-        CutoffDrift.psi(training, atCutoff, cfg.derived(), TrainJob.profiledInputs(cfg, trained.model()), cfg.categorical(),
+        CutoffDrift.psi(training, atCutoff, cfg.derived(), InputProfiles.profiledInputs(cfg, trained.model()), cfg.categorical(),
             ctx.config().monitoring()))));
 
     // every model's score on the same rows, in account order

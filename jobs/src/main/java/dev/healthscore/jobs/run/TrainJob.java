@@ -58,7 +58,7 @@ public final class TrainJob {
     List<QuarantineCounts> counts = Quarantine.counts(ctx, warehouse);
     run.counted(counts);
     ReferenceProfiles profile = timer.step("profile the model inputs", () -> ReferenceProfiles.profile(
-        InputProfiles.withDerived(allRows, cfg.derived()), dates, movedFrom, daysBefore, profiledInputs(cfg, trained.model()),
+        InputProfiles.withDerived(allRows, cfg.derived()), dates, movedFrom, daysBefore, InputProfiles.profiledInputs(cfg, trained.model()),
         cfg.categorical()));
     ChurnTrainer.Validation v = trained.validation();
     StepTimer.log("%s: %,d training rows, %,d churners (%.1f%%); validation on %s: %,d rows, %,d churners",
@@ -97,11 +97,6 @@ public final class TrainJob {
     run.succeeded(trained.rows(), counts, null);
     CatalogRefresh.after(ctx); // new model_* / churn_models tables show up in SQL
     return new Result(version, promoted, decision, trained.rows(), trained.churners(), v, championAuc, counts);
-  }
-
-  /** The numeric inputs the model kept (features and derived inputs, untransformed): what drift monitoring profiles. */
-  static List<String> profiledInputs(ChurnModelConfig cfg, ChurnModel model) {
-    return cfg.numericInputs().stream().filter(model.inputs()::contains).toList();
   }
 
   /** The champion's AUC on the new model's held-out rows; null if it cannot score them. */

@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.healthscore.models.churn.ChurnModel;
+import dev.healthscore.models.churn.ChurnModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,11 @@ public final class InputProfiles {
   static final double[] DECILES = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
   /** percentile_approx accuracy: relative rank error 1 / 10,000. */
   static final int ACCURACY = 10_000;
+
+  /** The numeric inputs a model kept (features and derived inputs, untransformed): what drift monitoring profiles. */
+  public static List<String> profiledInputs(ChurnModelConfig cfg, ChurnModel model) {
+    return cfg.numericInputs().stream().filter(model.inputs()::contains).toList();
+  }
 
   /**
    * The rows with the model's derived inputs added (SQL over the features, as the model
