@@ -200,6 +200,37 @@ class ScorecardTunerTest {
     assertTrue(Double.isNaN(TuningMetrics.value(m, TuningMetrics.RED_GREEN_RATIO, null)), "green has no churner: undefined");
   }
 
+  @Test
+  void modelComparison_exactOnATinyExample() {
+    // the six rows of metrics_exactOnATinyExample, with a churn model's probability and risk band
+    boolean[] churned = {true, false, true, false, false, false};
+    boolean[] renewing = {true, true, false, true, false, false};
+    double[] probability = {0.9, 0.2, 0.25, 0.05, 0.1, 0.3};
+    List<TuningMetrics.Metric> model = TuningMetrics.ofModel(probability, churned, renewing, null);
+    // churner 0.9 outranks all 4 non-churners, churner 0.25 outranks 0.2, 0.05, 0.1 but not 0.3: 7 of 8 pairs
+    assertEquals(7.0 / 8, TuningMetrics.value(model, TuningMetrics.AUC, null), 1e-12);
+    // renewing: 0.9 (churned) vs 0.2, 0.05
+    assertEquals(1.0, TuningMetrics.value(model, TuningMetrics.AUC_RENEWING, null), 1e-12);
+    TuningMetrics.Metric renewingAuc = model.stream().filter(m -> m.metric().equals(TuningMetrics.AUC_RENEWING)).findFirst().orElseThrow();
+    assertEquals(3, renewingAuc.rows());
+    assertEquals(1, renewingAuc.churners());
+
+    String[] band = {"red", "red", "yellow", "green", "green", null};
+    String[] riskBand = {"high", "low", "medium", "low", "low", "low"};
+    TuningMetrics.Metric red = TuningMetrics.redRatedLowRisk(band, riskBand, churned, "low");
+    // red rows 0 and 1; the model rates row 1 low risk
+    assertEquals(new TuningMetrics.Metric(TuningMetrics.RED_LOW_CHURN_RISK, null, 0.5, null, null, 2, 1), red);
+    String[] noRed = {"green", "yellow", "yellow", "green", "green", null};
+    assertTrue(Double.isNaN(TuningMetrics.redRatedLowRisk(noRed, riskBand, churned, "low").value()), "no red row: undefined");
+
+    double[] score = {20, 40, 60, 80, 90, Double.NaN};
+    List<TuningMetrics.Metric> card = TuningMetrics.of(score, band, churned, renewing, null); // AUC 6/8
+    TuningMetrics.Metric gap = TuningMetrics.aucGapToModel(model, card);
+    assertEquals(TuningMetrics.AUC_GAP_TO_MODEL, gap.metric());
+    assertEquals(7.0 / 8 - 6.0 / 8, gap.value(), 1e-12);
+    assertEquals(6, gap.rows());
+  }
+
   static JsonNode parse(String yaml) {
     try {
       return HealthscoreConfig.yamlMapper().readTree(yaml);
