@@ -153,7 +153,7 @@ class ScorecardTunerTest {
   }
 
   @Test
-  void renewalMeasure_addsAGroupReadingDaysToRenewal() {
+  void renewalMeasure_addsAGroupWithAStepOnDaysToRenewal() {
     TuningConfig on = new TuningConfig(30, 0.001, true, true);
     ObjectNode s = ScorecardTuner.fitSection(section(), on, 90, "test");
     ScorecardConfig cfg = ScorecardConfig.parse(s, "test", KNOWN);
@@ -161,10 +161,23 @@ class ScorecardTunerTest {
     ScorecardConfig.Measure m = cfg.defaultVariant().groups().get(2).measures().get(0);
     assertEquals("renewal_proximity", m.name());
     assertEquals("days_to_renewal", m.feature());
-    assertEquals(new ScorecardConfig.Range(ScorecardConfig.Direction.HIGHER, 0, 90), m.normalization());
+    // 0 points with the renewal within the horizon (<= 90 days), 10 after it: the same for every renewing account
+    StructType schema = new StructType().add("account_id", "string").add("as_of_date", "date").add("signal", "double")
+        .add("noise", "double").add("days_to_renewal", "double");
+    Date d = Date.valueOf("2024-06-30");
+    List<Row> in = new ArrayList<>();
+    double[] days = {0, 45, 90, 91, 365};
+    for (int i = 0; i < days.length; i++) in.add(RowFactory.create("r" + i, d, 5.0, 5.0, days[i]));
+    in.add(RowFactory.create("r9", d, 5.0, 5.0, null));
+    List<Row> points = Scorecard.measurePoints(TestSpark.spark().createDataFrame(in, schema), cfg).orderBy("account_id")
+        .select("points_renewal_proximity").collectAsList();
+    assertEquals(List.of(0.0, 0.0, 0.0, 10.0, 10.0), points.subList(0, 5).stream().map(r -> r.getDouble(0)).toList());
+    assertTrue(points.get(5).isNullAt(0), "no running contract: no value, the measure's weight is re-spread");
     String yaml = SuggestedYaml.write(null, section(), s, List.of());
     assertTrue(yaml.contains("    renewal:  # added\n      weight: 1\n      measures:\n        renewal_proximity:\n"
         + "          feature: days_to_renewal\n"), "one mark for the added group:\n" + yaml);
+    ScorecardConfig back = ScorecardConfig.parse(HealthscoreConfig.fromYaml(yaml, "s.yaml").section("scorecard"), "s", KNOWN);
+    assertEquals(cfg.canonicalJson(), back.canonicalJson(), "the step reads back from the YAML");
     TuningConfig off = new TuningConfig(30, 0.001, false, true);
     assertEquals(section(), ScorecardTuner.fitSection(section(), off, 90, "test"));
   }
