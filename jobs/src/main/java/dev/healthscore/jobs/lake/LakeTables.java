@@ -79,10 +79,12 @@ public final class LakeTables {
       "tune-scorecard: the current and the suggested scorecard compared out of time on the held-out snapshots, "
           + "with the weights; one set of rows per as-of date T (docs/scorecard.md#tuning-the-weights).",
       AsOf.DATE, "as-of date T of the tune-scorecard run (snapshots and labels known by T)",
-      "scorecard", "current (the scorecard in use) or suggested (learned weights)",
-      "scorecard_id", "id of that scorecard", "scorecard_hash", "hash of its scoring rules",
+      "scorecard", "current (the scorecard in use), suggested (learned weights) or churn_model (trained on the same snapshots)",
+      "scorecard_id", "id of that scorecard (churn_model: tune-scorecard-T, not registered)",
+      "scorecard_hash", "hash of its scoring rules (null for churn_model)",
       "metric", "auc, auc_renewing (renewal within the horizon), top_decile_lift, churn_rate and share (per band), "
-          + "red_green_churn_ratio; group_weight, measure_weight, effective_weight (share of the score), yellow_from, green_from",
+          + "red_green_churn_ratio, red_low_churn_risk_share (red rows the churn model rates low risk), auc_gap_to_model "
+          + "(churn model AUC minus this one); group_weight, measure_weight, effective_weight (share of the score), yellow_from, green_from",
       "item", "the band of churn_rate and share; the group or measure of a weight; else null",
       "value", "metric value (null when undefined)", "ci_low", "95 % bootstrap lower bound (auc, auc_renewing, top_decile_lift)",
       "ci_high", "95 % bootstrap upper bound", "rows", "held-out account x snapshot rows the metric is computed on",

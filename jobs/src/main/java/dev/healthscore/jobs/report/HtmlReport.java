@@ -88,7 +88,8 @@ public final class HtmlReport {
     d.tuning().filter(t -> !t.isEmpty()).ifPresent(t -> section(b, "tuning", "wide", "Current vs suggested scorecard (tune-scorecard)",
         "Scorecard weights learned from churn history by tune-scorecard, compared with the scorecard in use on held-out "
             + "snapshots it did not learn from. AUC among renewing accounts ranks only the accounts whose renewal falls within "
-            + "the horizon: whether the score measures health rather than the calendar. The suggestion is not in use until "
+            + "the horizon: whether the score measures health rather than the calendar. The churn model column is the model "
+            + "trained as train trains it on the same snapshots, on the same rows. The suggestion is not in use until "
             + "someone adopts it.", ScorecardTuningSection.table(t)));
     d.expansion().filter(x -> !x.isEmpty()).ifPresent(x -> section(b, "expansion", "wide", "Expansion signal: did flagged accounts grow?",
         "At each cutoff, the accounts the expansion signal of account_opportunities flagged (green, low churn risk, seats in "

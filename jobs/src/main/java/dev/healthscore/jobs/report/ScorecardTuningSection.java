@@ -11,29 +11,39 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The report's "current vs suggested scorecard" table, from the latest scorecard_tuning rows. Pure. */
+/**
+ * The report's "current vs suggested scorecard" table, from the latest scorecard_tuning rows,
+ * with a churn model column when the run stored the model's rows. Pure.
+ */
 final class ScorecardTuningSection {
   private ScorecardTuningSection() {}
+
+  /** The scorecard value of the churn model's rows, as tune-scorecard writes it. */
+  static final String MODEL = dev.healthscore.models.eval.ModelKind.CHURN_MODEL.id();
 
   static String table(List<ReportData.Tuning> rows) {
     ReportData.Tuning first = rows.get(0);
     String currentId = id(rows, "current");
     String suggestedId = id(rows, "suggested");
+    boolean model = rows.stream().anyMatch(r -> r.scorecard().equals(MODEL));
     StringBuilder b = new StringBuilder("<table class=\"metrics\" data-table=\"scorecard-tuning\">\n<thead><tr><th>")
         .append("As of ").append(first.asOf()).append(" <span class=\"detail\">held out: ").append(esc(String.valueOf(first.validationDates())))
         .append("</span></th><th class=\"num\">Current <span class=\"detail\">").append(esc(currentId))
-        .append("</span></th><th class=\"num\">Suggested <span class=\"detail\">").append(esc(suggestedId))
-        .append("</span></th></tr></thead>\n<tbody>\n");
-    row(b, rows, "AUC", "auc", null, 3);
-    row(b, rows, "AUC among accounts renewing within the horizon", "auc_renewing", null, 3);
-    row(b, rows, "Top-decile lift", "top_decile_lift", null, 2);
-    for (String band : List.of("red", "yellow", "green")) row(b, rows, "Churn rate, " + band, "churn_rate", band, -1);
-    row(b, rows, "Red / green churn rate", "red_green_churn_ratio", null, 2);
-    for (String band : List.of("red", "yellow", "green")) row(b, rows, "Share of accounts, " + band, "share", band, -1);
+        .append("</span></th><th class=\"num\">Suggested <span class=\"detail\">").append(esc(suggestedId)).append("</span></th>");
+    if (model) b.append("<th class=\"num\">Churn model <span class=\"detail\">trained on the same snapshots</span></th>");
+    b.append("</tr></thead>\n<tbody>\n");
+    row(b, rows, model, "AUC", "auc", null, 3);
+    row(b, rows, model, "AUC among accounts renewing within the horizon", "auc_renewing", null, 3);
+    row(b, rows, model, "Top-decile lift", "top_decile_lift", null, 2);
+    row(b, rows, model, "Red accounts the churn model rates low risk", "red_low_churn_risk_share", null, -1);
+    row(b, rows, model, "Churn model's AUC lead", "auc_gap_to_model", null, 3);
+    for (String band : List.of("red", "yellow", "green")) row(b, rows, model, "Churn rate, " + band, "churn_rate", band, -1);
+    row(b, rows, model, "Red / green churn rate", "red_green_churn_ratio", null, 2);
+    for (String band : List.of("red", "yellow", "green")) row(b, rows, model, "Share of accounts, " + band, "share", band, -1);
     rows.stream().filter(r -> r.scorecard().equals("current") && r.metric().equals("group_weight")).map(ReportData.Tuning::item)
-        .forEach(g -> row(b, rows, "Group weight, " + g, "group_weight", g, 1));
-    row(b, rows, "Yellow from", "yellow_from", null, 1);
-    row(b, rows, "Green from", "green_from", null, 1);
+        .forEach(g -> row(b, rows, model, "Group weight, " + g, "group_weight", g, 1));
+    row(b, rows, model, "Yellow from", "yellow_from", null, 1);
+    row(b, rows, model, "Green from", "green_from", null, 1);
     return b.append("</tbody>\n</table>\n").toString();
   }
 
@@ -41,12 +51,18 @@ final class ScorecardTuningSection {
     return rows.stream().filter(r -> r.scorecard().equals(scorecard)).map(ReportData.Tuning::scorecardId).findFirst().orElse("");
   }
 
-  private static void row(StringBuilder b, List<ReportData.Tuning> rows, String label, String metric, String item, int decimals) {
+  private static void row(StringBuilder b, List<ReportData.Tuning> rows, boolean model, String label, String metric, String item,
+                          int decimals) {
     Optional<ReportData.Tuning> c = find(rows, "current", metric, item);
     Optional<ReportData.Tuning> s = find(rows, "suggested", metric, item);
     if (c.isEmpty() && s.isEmpty()) return;
     b.append("<tr><td>").append(esc(label)).append("</td><td class=\"num\">").append(cell(c, decimals))
-        .append("</td><td class=\"num\">").append(cell(s, decimals)).append("</td></tr>\n");
+        .append("</td><td class=\"num\">").append(cell(s, decimals)).append("</td>");
+    if (model) {
+      Optional<ReportData.Tuning> m = find(rows, MODEL, metric, item);
+      b.append("<td class=\"num\">").append(m.isEmpty() ? "" : cell(m, decimals)).append("</td>");
+    }
+    b.append("</tr>\n");
   }
 
   private static Optional<ReportData.Tuning> find(List<ReportData.Tuning> rows, String scorecard, String metric, String item) {

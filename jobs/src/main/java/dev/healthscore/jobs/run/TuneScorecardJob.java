@@ -13,15 +13,18 @@ import dev.healthscore.features.FeatureCatalog;
 import dev.healthscore.features.config.ConfigException;
 import dev.healthscore.features.config.HealthscoreConfig;
 import dev.healthscore.features.pit.AsOf;
+import dev.healthscore.features.run.Materialized;
 import dev.healthscore.features.run.StepTimer;
 import dev.healthscore.features.warehouse.QuarantineCounts;
 import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.jobs.lake.LakeTables;
+import dev.healthscore.models.churn.ChurnModel;
 import dev.healthscore.models.churn.ChurnModelConfig;
 import dev.healthscore.models.churn.ChurnTrainer;
 import dev.healthscore.models.churn.TrainingSet;
 import dev.healthscore.models.eval.Bootstrap;
 import dev.healthscore.models.eval.EvaluationConfig;
+import dev.healthscore.models.eval.ModelKind;
 import dev.healthscore.models.scorecard.Scorecard;
 import dev.healthscore.models.scorecard.ScorecardConfig;
 import dev.healthscore.models.scorecard.ScorecardConfig.BandMode;
@@ -54,17 +57,21 @@ import org.apache.spark.sql.types.StructType;
  * point-in-time snapshots as of T (same look-back, horizon and held-out validation snapshots;
  * nothing after T), compares the current and the suggested scorecard on the held-out
  * snapshots, stores the comparison in {@link LakeTables#SCORECARD_TUNING} and writes the
- * suggested scorecard to a YAML file. The scorecard in use is never changed.
+ * suggested scorecard to a YAML file. The scorecard in use is never changed. Next to them, the
+ * churn model trained as {@code train} trains it, on the same training snapshots only (never the
+ * registry's champion, which may have seen the held-out period), on the same held-out rows.
  */
 public final class TuneScorecardJob {
   private TuneScorecardJob() {}
 
   public static final String CURRENT = "current";
   public static final String SUGGESTED = "suggested";
+  /** The {@code scorecard} value of the churn model's rows. */
+  public static final String CHURN_MODEL = ModelKind.CHURN_MODEL.id();
 
   public record Result(ScorecardConfig current, ScorecardConfig suggested, ScorecardTuner.Weights weights,
-                       List<TuningMetrics.Metric> before, List<TuningMetrics.Metric> after, List<LocalDate> validationDates,
-                       long validationRows, long validationChurners, Path out) {}
+                       List<TuningMetrics.Metric> before, List<TuningMetrics.Metric> after, List<TuningMetrics.Metric> model,
+                       List<LocalDate> validationDates, long validationRows, long validationChurners, Path out) {}
 
   static final StructType SCHEMA = new StructType().add(AsOf.DATE, "date").add("scorecard", "string")
       .add("scorecard_id", "string").add("scorecard_hash", "string").add("metric", "string").add("item", "string")
@@ -119,11 +126,17 @@ public final class TuneScorecardJob {
 
     Bootstrap bootstrap = eval.bootstrapResamples() == 0 ? null
         : new Bootstrap(eval.bootstrapResamples(), eval.bootstrapSeed(), Bootstrap.DEFAULT_LEVEL);
+    String modelVersion = "tune-scorecard-" + ctx.asOf(); // as evaluate names its per-cutoff models: never registered
+    Dataset<Row> held = timer.step("train the churn model on the training snapshots (as train does) and score the held-out rows",
+        () -> withChurnModel(ctx, train, valid, model, modelVersion));
+    List<TuningMetrics.Metric> byModel = timer.step("churn model on the held-out snapshots",
+        () -> modelMetrics(held, model.horizonDays(), bootstrap));
     List<TuningMetrics.Metric> before = timer.step("current scorecard on the held-out snapshots",
-        () -> metrics(valid, current, model.horizonDays(), bootstrap));
+        () -> metrics(held, current, model.horizonDays(), bootstrap, byModel));
     List<TuningMetrics.Metric> after = timer.step("suggested scorecard on the held-out snapshots",
-        () -> metrics(valid, finalSuggested, model.horizonDays(), bootstrap));
-    print(ctx, current, finalSuggested, before, after, weights, validRows, validChurners);
+        () -> metrics(held, finalSuggested, model.horizonDays(), bootstrap, byModel));
+    Materialized.release(held);
+    print(ctx, current, finalSuggested, before, after, byModel, weights, validRows, validChurners);
 
     String yaml = SuggestedYaml.write(userFile, config.section("scorecard"), section, header(ctx, split, before, after));
     ScorecardConfig roundTrip = ScorecardConfig.from(HealthscoreConfig.defaults().merged(yaml, out.toString()));
@@ -136,8 +149,10 @@ public final class TuneScorecardJob {
     Quarantine.publish(ctx, warehouse, counts);
     List<Row> table = new ArrayList<>();
     String validation = split.validation().stream().map(LocalDate::toString).collect(Collectors.joining(","));
-    addRows(table, ctx, CURRENT, current, before, configWeights(current), validation, model.horizonDays());
-    addRows(table, ctx, SUGGESTED, finalSuggested, after, weightRows(weights, finalSuggested), validation, model.horizonDays());
+    addRows(table, ctx, CURRENT, current.id(), current.hash(), before, configWeights(current), validation, model.horizonDays());
+    addRows(table, ctx, SUGGESTED, finalSuggested.id(), finalSuggested.hash(), after, weightRows(weights, finalSuggested), validation,
+        model.horizonDays());
+    addRows(table, ctx, CHURN_MODEL, modelVersion, null, byModel, List.of(), validation, model.horizonDays());
     timer.step("write " + LakeTables.SCORECARD_TUNING, () -> ctx.lake().replaceWhere(LakeTables.SCORECARD_TUNING,
         ctx.spark().createDataFrame(table, SCHEMA), AsOf.DATE, List.of(ctx.asOf()), LakeTables.SCORECARD_TUNING_DOC));
     try {
@@ -149,7 +164,45 @@ public final class TuneScorecardJob {
         ctx.command(), id, out, out);
     run.succeeded(validRows, counts, null);
     CatalogRefresh.after(ctx);
-    return new Result(current, finalSuggested, weights, before, after, split.validation(), validRows, validChurners, out);
+    return new Result(current, finalSuggested, weights, before, after, byModel, split.validation(), validRows, validChurners, out);
+  }
+
+  /**
+   * The held-out rows with the churn model's {@link ChurnModel#PROBABILITY} and
+   * {@link ChurnModel#RISK_BAND} (the risk band thresholds of account_health): the model is
+   * trained by {@link ChurnTrainer#train} (its grid, validation and refit) on the training
+   * snapshots only. Null probability and band when those snapshots cannot fit a model (too few
+   * churners or snapshots for its own out-of-time split; said in one line). Materialized:
+   * every scorecard's metrics read them.
+   */
+  static Dataset<Row> withChurnModel(RunContext ctx, Dataset<Row> train, Dataset<Row> valid, ChurnModelConfig model, String version) {
+    try {
+      ChurnTrainer.Result trained = ChurnTrainer.train(train, model, version);
+      trained.validationRows().unpersist();
+      return ChurnTrainer.materialize(trained.model().score(valid, model.mediumRiskFrom(), model.highRiskFrom(), 0));
+    } catch (IllegalArgumentException e) { // TooLittleHistory, or too few training snapshots for its own out-of-time split
+      StepTimer.log("%s: no churn model to compare with: %s", ctx.command(), e.getMessage());
+      return ChurnTrainer.materialize(valid.withColumn(ChurnModel.PROBABILITY, lit(null).cast("double"))
+          .withColumn(ChurnModel.RISK_BAND, lit(null).cast("string")));
+    }
+  }
+
+  /** The churn model's metrics on the held-out rows (rows in account and date order, as the scorecards'); empty without a model. */
+  static List<TuningMetrics.Metric> modelMetrics(Dataset<Row> held, int horizonDays, Bootstrap bootstrap) {
+    List<Row> r = held.select(col(ChurnModel.PROBABILITY), col(TrainingSet.LABEL), ScorecardTuner.renewsWithin(horizonDays))
+        .orderBy(col("account_id"), col(AsOf.DATE)).collectAsList();
+    int n = r.size();
+    if (n == 0 || r.get(0).isNullAt(0)) return List.of();
+    double[] p = new double[n];
+    boolean[] churned = new boolean[n];
+    boolean[] renewing = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Row x = r.get(i);
+      p[i] = x.getDouble(0);
+      churned[i] = x.getDouble(1) == 1.0;
+      renewing[i] = !x.isNullAt(2) && x.getBoolean(2);
+    }
+    return TuningMetrics.ofModel(p, churned, renewing, bootstrap);
   }
 
   private static ScorecardConfig parse(ObjectNode section, Set<String> known) {
@@ -181,24 +234,36 @@ public final class TuneScorecardJob {
     return yellowFrom < greenFrom && yellowFrom >= 0 && greenFrom <= 100 ? new double[] {yellowFrom, greenFrom} : null;
   }
 
-  /** A scorecard's metrics on held-out rows; rows in account and date order, so the bootstrap is reproducible. */
-  static List<TuningMetrics.Metric> metrics(Dataset<Row> rows, ScorecardConfig cfg, int horizonDays, Bootstrap bootstrap) {
+  /**
+   * A scorecard's metrics on held-out rows ({@link #withChurnModel}'s); rows in account and
+   * date order, so the bootstrap is reproducible. With the churn model's metrics (non-empty),
+   * also the share of red rows the model rates low risk and the model's AUC lead.
+   */
+  static List<TuningMetrics.Metric> metrics(Dataset<Row> rows, ScorecardConfig cfg, int horizonDays, Bootstrap bootstrap,
+                                            List<TuningMetrics.Metric> byModel) {
     List<Row> r = Scorecard.score(rows, cfg).select(col(Scorecard.HEALTH_SCORE), col(Scorecard.HEALTH_BAND),
-            col(TrainingSet.LABEL), ScorecardTuner.renewsWithin(horizonDays))
+            col(TrainingSet.LABEL), ScorecardTuner.renewsWithin(horizonDays), col(ChurnModel.RISK_BAND))
         .orderBy(col("account_id"), col(AsOf.DATE)).collectAsList();
     int n = r.size();
     double[] score = new double[n];
     String[] band = new String[n];
     boolean[] churned = new boolean[n];
     boolean[] renewing = new boolean[n];
+    String[] riskBand = new String[n];
     for (int i = 0; i < n; i++) {
       Row x = r.get(i);
       score[i] = x.isNullAt(0) ? Double.NaN : x.getDouble(0);
       band[i] = x.isNullAt(1) ? null : x.getString(1);
       churned[i] = x.getDouble(2) == 1.0;
       renewing[i] = !x.isNullAt(3) && x.getBoolean(3);
+      riskBand[i] = x.isNullAt(4) ? null : x.getString(4);
     }
-    return TuningMetrics.of(score, band, churned, renewing, bootstrap);
+    List<TuningMetrics.Metric> out = new ArrayList<>(TuningMetrics.of(score, band, churned, renewing, bootstrap));
+    if (!byModel.isEmpty()) {
+      out.add(TuningMetrics.redRatedLowRisk(band, riskBand, churned, ChurnModel.LOW_RISK));
+      out.add(TuningMetrics.aucGapToModel(byModel, out));
+    }
+    return out;
   }
 
   /** The weights a scorecard's default variant gives: group, measure, effective (share of the score). */
@@ -240,13 +305,13 @@ public final class TuneScorecardJob {
     return new TuningMetrics.Metric(metric, item, v, null, null, 0, 0);
   }
 
-  private static void addRows(List<Row> table, RunContext ctx, String which, ScorecardConfig cfg, List<TuningMetrics.Metric> metrics,
+  private static void addRows(List<Row> table, RunContext ctx, String which, String id, String hash, List<TuningMetrics.Metric> metrics,
                               List<TuningMetrics.Metric> weights, String validation, int horizon) {
     Timestamp at = Timestamp.from(ctx.wallClock());
     List<TuningMetrics.Metric> all = new ArrayList<>(metrics);
     all.addAll(weights);
     for (TuningMetrics.Metric m : all) {
-      table.add(RowFactory.create(Date.valueOf(ctx.asOf()), which, cfg.id(), cfg.hash(), m.metric(), m.item(),
+      table.add(RowFactory.create(Date.valueOf(ctx.asOf()), which, id, hash, m.metric(), m.item(),
           Double.isFinite(m.value()) ? m.value() : null, m.ciLow(), m.ciHigh(), m.rows(), m.churners(), validation, horizon,
           ctx.runId(), at));
     }
@@ -271,19 +336,25 @@ public final class TuneScorecardJob {
   }
 
   private static void print(RunContext ctx, ScorecardConfig current, ScorecardConfig suggested, List<TuningMetrics.Metric> before,
-                            List<TuningMetrics.Metric> after, ScorecardTuner.Weights w, long rows, long churners) {
+                            List<TuningMetrics.Metric> after, List<TuningMetrics.Metric> byModel, ScorecardTuner.Weights w,
+                            long rows, long churners) {
     String c = ctx.command();
-    StepTimer.log("%s: current '%s' vs suggested '%s' on the held-out snapshots (%,d rows, %,d churners; 95%% bootstrap CIs):",
-        c, current.id(), suggested.id(), rows, churners);
-    StepTimer.log("  %-34s %-24s %-24s", "", "current", "suggested");
+    boolean model = !byModel.isEmpty();
+    StepTimer.log("%s: current '%s' vs suggested '%s' on the held-out snapshots (%,d rows, %,d churners; 95%% bootstrap CIs)%s:",
+        c, current.id(), suggested.id(), rows, churners, model ? ", beside the churn model trained on the same snapshots" : "");
+    line("", "current", "suggested", model ? "churn model" : "");
     for (String metric : List.of(TuningMetrics.AUC, TuningMetrics.AUC_RENEWING, TuningMetrics.TOP_DECILE_LIFT)) {
-      StepTimer.log("  %-34s %-24s %-24s", label(metric), withCi(before, metric), withCi(after, metric));
+      line(label(metric), withCi(before, metric), withCi(after, metric), model ? withCi(byModel, metric) : "");
     }
     for (String band : List.of("red", "yellow", "green")) {
-      StepTimer.log("  %-34s %-24s %-24s", "churn rate / share " + band, rateShare(before, band), rateShare(after, band));
+      line("churn rate / share " + band, rateShare(before, band), rateShare(after, band), "");
     }
-    StepTimer.log("  %-34s %-24s %-24s", "red/green churn ratio", f(before, TuningMetrics.RED_GREEN_RATIO),
-        f(after, TuningMetrics.RED_GREEN_RATIO));
+    line("red/green churn ratio", f(before, TuningMetrics.RED_GREEN_RATIO), f(after, TuningMetrics.RED_GREEN_RATIO), "");
+    if (model) {
+      line("red rated low churn risk by model", share(before, TuningMetrics.RED_LOW_CHURN_RISK),
+          share(after, TuningMetrics.RED_LOW_CHURN_RISK), "");
+      line("AUC gap to the churn model", f(before, TuningMetrics.AUC_GAP_TO_MODEL), f(after, TuningMetrics.AUC_GAP_TO_MODEL), "");
+    }
     Map<String, Double> oldGroups = new LinkedHashMap<>();
     current.defaultVariant().groups().forEach(g -> oldGroups.put(g.name(), g.weight()));
     StepTimer.log("%s: group weights %s", c, w.group().entrySet().stream()
@@ -293,18 +364,32 @@ public final class TuneScorecardJob {
     StepTimer.log("%s: strongest measures (share of the score): %s", c, w.effective().entrySet().stream()
         .sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(6)
         .map(e -> String.format("%s %.1f%%", e.getKey(), 100 * e.getValue())).collect(Collectors.joining(", ")));
-    StepTimer.log("%s: before/after: %s", c, beforeAfter(before, after));
+    StepTimer.log("%s: before/after: %s", c, beforeAfter(before, after, byModel));
   }
 
-  /** The one-line before/after: AUC, AUC among renewing accounts, red/green churn ratio, current -> suggested. */
+  /** One row of the comparison table (no trailing blanks when the last columns are empty). */
+  private static void line(String label, String current, String suggested, String model) {
+    StepTimer.log("%s", String.format("  %-34s %-24s %-24s %s", label, current, suggested, model).stripTrailing());
+  }
+
+  private static String share(List<TuningMetrics.Metric> m, String metric) {
+    double v = TuningMetrics.value(m, metric, null);
+    return Double.isFinite(v) ? String.format("%.1f%%", 100 * v) : "-";
+  }
+
+  /**
+   * The one-line before/after: AUC (and the churn model's), AUC among renewing accounts, red/green
+   * churn ratio, current -> suggested.
+   */
   public static String beforeAfter(Result r) {
-    return beforeAfter(r.before(), r.after());
+    return beforeAfter(r.before(), r.after(), r.model());
   }
 
-  static String beforeAfter(List<TuningMetrics.Metric> before, List<TuningMetrics.Metric> after) {
-    return String.format("AUC %s -> %s, AUC among renewing %s -> %s, red/green churn ratio %s -> %s",
-        f(before, TuningMetrics.AUC), f(after, TuningMetrics.AUC), f(before, TuningMetrics.AUC_RENEWING),
-        f(after, TuningMetrics.AUC_RENEWING), f(before, TuningMetrics.RED_GREEN_RATIO), f(after, TuningMetrics.RED_GREEN_RATIO));
+  static String beforeAfter(List<TuningMetrics.Metric> before, List<TuningMetrics.Metric> after, List<TuningMetrics.Metric> byModel) {
+    return String.format("AUC %s -> %s%s, AUC among renewing %s -> %s, red/green churn ratio %s -> %s",
+        f(before, TuningMetrics.AUC), f(after, TuningMetrics.AUC), byModel.isEmpty() ? "" : " (churn model " + f(byModel, TuningMetrics.AUC) + ")",
+        f(before, TuningMetrics.AUC_RENEWING), f(after, TuningMetrics.AUC_RENEWING), f(before, TuningMetrics.RED_GREEN_RATIO),
+        f(after, TuningMetrics.RED_GREEN_RATIO));
   }
 
   private static String label(String metric) {

@@ -2,6 +2,7 @@ package dev.healthscore.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.healthscore.features.config.HealthscoreConfig;
@@ -39,6 +40,11 @@ class TuneScorecardTest {
     return rows.stream().filter(r -> r.getAs("scorecard").equals(scorecard) && r.getAs("metric").equals(metric)
             && java.util.Objects.equals(r.getAs("item"), item))
         .mapToDouble(r -> r.<Double>getAs("value")).findFirst().orElseThrow(() -> new AssertionError(scorecard + " " + metric + " " + item));
+  }
+
+  static Row metricRow(List<Row> rows, String scorecard, String metric) {
+    return rows.stream().filter(r -> r.getAs("scorecard").equals(scorecard) && r.getAs("metric").equals(metric) && r.getAs("item") == null)
+        .findFirst().orElseThrow(() -> new AssertionError(scorecard + " " + metric));
   }
 
   @Test
@@ -81,6 +87,26 @@ class TuneScorecardTest {
           .mapToDouble(r -> r.<Double>getAs("value")).sum();
       assertEquals(1.0, shares, 1e-9, "band shares of " + s);
     }
+    // the churn model trained on the same training snapshots (not the registry's), on the same held-out rows
+    Row modelAuc = metricRow(rows, "churn_model", "auc");
+    assertEquals("tune-scorecard-" + T, modelAuc.getAs("scorecard_id"));
+    assertNull(modelAuc.getAs("scorecard_hash"));
+    assertEquals(metricRow(rows, "current", "auc").<Long>getAs("rows"), modelAuc.<Long>getAs("rows"), "the same held-out rows");
+    double model = modelAuc.getAs("value");
+    assertTrue(model > 0.5 && model <= 1.0, "model AUC " + model);
+    assertTrue(modelAuc.<Double>getAs("ci_low") <= model && model <= modelAuc.<Double>getAs("ci_high"), "CI around the model's AUC");
+    assertTrue(Double.isFinite(value(rows, "churn_model", "auc_renewing", null)));
+    assertTrue(rows.stream().noneMatch(r -> r.getAs("scorecard").equals("churn_model") && r.getAs("metric").equals("share")),
+        "the model has no health bands");
+    for (String s : List.of("current", "suggested")) {
+      assertEquals(model - value(rows, s, "auc", null), value(rows, s, "auc_gap_to_model", null), 1e-12, s);
+      Row red = metricRow(rows, s, "red_low_churn_risk_share");
+      double share = red.getAs("value");
+      assertTrue(share >= 0 && share <= 1, s + " red rated low risk " + share);
+      assertEquals(Math.round(value(rows, s, "share", "red") * modelAuc.<Long>getAs("rows")), (long) red.<Long>getAs("rows"),
+          "computed on the red rows");
+    }
+
     // the suggested fixed bands keep the current red share on the training rows: similar on the held-out ones
     assertEquals(value(rows, "current", "share", "red"), value(rows, "suggested", "share", "red"), 0.15);
 

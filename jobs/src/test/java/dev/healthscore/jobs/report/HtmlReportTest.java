@@ -161,6 +161,22 @@ class HtmlReportTest {
         + "<td class=\"num\">0.700</td></tr>"), sec);
     assertTrue(sec.contains("<tr><td>Group weight, usage</td><td class=\"num\">35.0</td><td class=\"num\">41.2</td></tr>"), sec);
     assertFalse(sec.contains("Churn rate, green"), "rows without values are left out");
+    assertFalse(sec.contains("Churn model"), "a run without the churn model's rows: no model column");
+
+    // with the churn model's rows: a third column
+    List<ReportData.Tuning> withModel = new ArrayList<>(t);
+    withModel.add(new ReportData.Tuning(CUTOFF, "churn_model", "tune-scorecard-x", "auc", null, 0.85, 0.80, 0.90, "2024-04-30,2024-05-31"));
+    withModel.add(new ReportData.Tuning(CUTOFF, "current", "default-v1", "red_low_churn_risk_share", null, 0.6, null, null, "2024-04-30,2024-05-31"));
+    withModel.add(new ReportData.Tuning(CUTOFF, "suggested", "s", "red_low_churn_risk_share", null, 0.4, null, null, "2024-04-30,2024-05-31"));
+    String modelSec = section(HtmlReport.render(new ReportData(without.lakeRoot(), without.generatedAt(), without.cutoff(), without.cutoffs(),
+        without.metrics(), without.gains(), without.calibration(), without.roc(), without.bandRates(), without.model(), without.dataQuality(),
+        without.missingTables(), Optional.of(withModel), Optional.empty())), "tuning");
+    assertTrue(modelSec.contains("<th class=\"num\">Churn model <span class=\"detail\">trained on the same snapshots</span></th></tr>"), modelSec);
+    assertTrue(modelSec.contains("<tr><td>AUC</td><td class=\"num\">0.720 <span class=\"nowrap\">(0.660\u20130.780)</span></td>"
+        + "<td class=\"num\">0.810 <span class=\"nowrap\">(0.760\u20130.860)</span></td>"
+        + "<td class=\"num\">0.850 <span class=\"nowrap\">(0.800\u20130.900)</span></td></tr>"), modelSec);
+    assertTrue(modelSec.contains("<tr><td>Red accounts the churn model rates low risk</td><td class=\"num\">60.0%</td>"
+        + "<td class=\"num\">40.0%</td><td class=\"num\"></td></tr>"), modelSec);
   }
 
   /** The forecast section: the latest forecast in words, the backtest chart and table, the coverage verdict. */

@@ -38,6 +38,8 @@ import org.apache.spark.sql.Row;
 public final class ChurnModel {
   public static final String PROBABILITY = "churn_probability";
   public static final String RISK_BAND = "churn_risk_band";
+  /** The lowest churn risk band: probability below the configured {@code medium_from}. */
+  public static final String LOW_RISK = "low";
   public static final String REASONS = "churn_reasons";
   public static final String VERSION = "model_version";
   private static final String RAW = "rawPrediction";
@@ -114,7 +116,7 @@ public final class ChurnModel {
     Column margin = vector_to_array(col(RAW), "float64").getItem(1).plus(offset);
     Column p = lit(1.0).divide(lit(1.0).plus(exp(margin.multiply(-1.0))));
     out.add(p.as(PROBABILITY));
-    out.add(when(p.geq(highFrom), "high").when(p.geq(mediumFrom), "medium").otherwise("low").as(RISK_BAND));
+    out.add(when(p.geq(highFrom), "high").when(p.geq(mediumFrom), "medium").otherwise(LOW_RISK).as(RISK_BAND));
     out.add(reasons(reasons).as(REASONS));
     out.add(lit(version).as(VERSION));
     return pipeline.transform(rows).select(out.toArray(Column[]::new));

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.healthscore.models.churn.TrainingSet;
 import dev.healthscore.models.scorecard.ScorecardConfig.Group;
@@ -69,8 +70,11 @@ public final class ScorecardTuner {
 
   /**
    * The scorecard section the weights are fitted for: the user's, plus (with
-   * {@code tuning.renewal_measure}) a group {@value #RENEWAL_GROUP} with one measure: days to
-   * renewal, 0 points at renewal, 10 points from {@code horizonDays} on.
+   * {@code tuning.renewal_measure}) a group {@value #RENEWAL_GROUP} with one measure, a step on
+   * days to renewal: 0 points when the renewal falls within the horizon ({@code <= horizonDays}),
+   * 10 points after it. A step rather than a range: among the accounts renewing within the
+   * horizon it is the same for all, so the score ranks them by health alone, while it still
+   * sets them apart from the others (docs/scorecard.md, "Renewal proximity").
    */
   public static ObjectNode fitSection(JsonNode current, TuningConfig tuning, int horizonDays, String source) {
     ObjectNode s = ((ObjectNode) current).deepCopy();
@@ -85,10 +89,11 @@ public final class ScorecardTuner {
     ObjectNode m = g.putObject("measures").putObject(RENEWAL_MEASURE);
     m.put("feature", RENEWAL_FEATURE);
     m.put("weight", 1);
-    m.put("direction", "higher");
-    m.put("normalize", "range");
-    m.put("bad", 0);
-    m.put("good", horizonDays);
+    m.put("normalize", "tiers");
+    ArrayNode tiers = m.putArray("tiers");
+    // days_to_renewal counts whole days (datediff), so "below H + 1" is "at most H"
+    tiers.addObject().put("below", horizonDays + 1).put("points", 0);
+    tiers.addObject().put("from", horizonDays + 1).put("points", 10);
     return s;
   }
 

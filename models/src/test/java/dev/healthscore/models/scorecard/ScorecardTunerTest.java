@@ -153,7 +153,7 @@ class ScorecardTunerTest {
   }
 
   @Test
-  void renewalMeasure_addsAGroupReadingDaysToRenewal() {
+  void renewalMeasure_addsAGroupWithAStepOnDaysToRenewal() {
     TuningConfig on = new TuningConfig(30, 0.001, true, true);
     ObjectNode s = ScorecardTuner.fitSection(section(), on, 90, "test");
     ScorecardConfig cfg = ScorecardConfig.parse(s, "test", KNOWN);
@@ -161,10 +161,23 @@ class ScorecardTunerTest {
     ScorecardConfig.Measure m = cfg.defaultVariant().groups().get(2).measures().get(0);
     assertEquals("renewal_proximity", m.name());
     assertEquals("days_to_renewal", m.feature());
-    assertEquals(new ScorecardConfig.Range(ScorecardConfig.Direction.HIGHER, 0, 90), m.normalization());
+    // 0 points with the renewal within the horizon (<= 90 days), 10 after it: the same for every renewing account
+    StructType schema = new StructType().add("account_id", "string").add("as_of_date", "date").add("signal", "double")
+        .add("noise", "double").add("days_to_renewal", "double");
+    Date d = Date.valueOf("2024-06-30");
+    List<Row> in = new ArrayList<>();
+    double[] days = {0, 45, 90, 91, 365};
+    for (int i = 0; i < days.length; i++) in.add(RowFactory.create("r" + i, d, 5.0, 5.0, days[i]));
+    in.add(RowFactory.create("r9", d, 5.0, 5.0, null));
+    List<Row> points = Scorecard.measurePoints(TestSpark.spark().createDataFrame(in, schema), cfg).orderBy("account_id")
+        .select("points_renewal_proximity").collectAsList();
+    assertEquals(List.of(0.0, 0.0, 0.0, 10.0, 10.0), points.subList(0, 5).stream().map(r -> r.getDouble(0)).toList());
+    assertTrue(points.get(5).isNullAt(0), "no running contract: no value, the measure's weight is re-spread");
     String yaml = SuggestedYaml.write(null, section(), s, List.of());
     assertTrue(yaml.contains("    renewal:  # added\n      weight: 1\n      measures:\n        renewal_proximity:\n"
         + "          feature: days_to_renewal\n"), "one mark for the added group:\n" + yaml);
+    ScorecardConfig back = ScorecardConfig.parse(HealthscoreConfig.fromYaml(yaml, "s.yaml").section("scorecard"), "s", KNOWN);
+    assertEquals(cfg.canonicalJson(), back.canonicalJson(), "the step reads back from the YAML");
     TuningConfig off = new TuningConfig(30, 0.001, false, true);
     assertEquals(section(), ScorecardTuner.fitSection(section(), off, 90, "test"));
   }
@@ -198,6 +211,37 @@ class ScorecardTunerTest {
     assertEquals(2.0 / 6, TuningMetrics.value(m, TuningMetrics.SHARE, "red"), 1e-12);
     assertEquals(1.0 / 6, TuningMetrics.value(m, TuningMetrics.SHARE, TuningMetrics.NO_SCORE), 1e-12);
     assertTrue(Double.isNaN(TuningMetrics.value(m, TuningMetrics.RED_GREEN_RATIO, null)), "green has no churner: undefined");
+  }
+
+  @Test
+  void modelComparison_exactOnATinyExample() {
+    // the six rows of metrics_exactOnATinyExample, with a churn model's probability and risk band
+    boolean[] churned = {true, false, true, false, false, false};
+    boolean[] renewing = {true, true, false, true, false, false};
+    double[] probability = {0.9, 0.2, 0.25, 0.05, 0.1, 0.3};
+    List<TuningMetrics.Metric> model = TuningMetrics.ofModel(probability, churned, renewing, null);
+    // churner 0.9 outranks all 4 non-churners, churner 0.25 outranks 0.2, 0.05, 0.1 but not 0.3: 7 of 8 pairs
+    assertEquals(7.0 / 8, TuningMetrics.value(model, TuningMetrics.AUC, null), 1e-12);
+    // renewing: 0.9 (churned) vs 0.2, 0.05
+    assertEquals(1.0, TuningMetrics.value(model, TuningMetrics.AUC_RENEWING, null), 1e-12);
+    TuningMetrics.Metric renewingAuc = model.stream().filter(m -> m.metric().equals(TuningMetrics.AUC_RENEWING)).findFirst().orElseThrow();
+    assertEquals(3, renewingAuc.rows());
+    assertEquals(1, renewingAuc.churners());
+
+    String[] band = {"red", "red", "yellow", "green", "green", null};
+    String[] riskBand = {"high", "low", "medium", "low", "low", "low"};
+    TuningMetrics.Metric red = TuningMetrics.redRatedLowRisk(band, riskBand, churned, "low");
+    // red rows 0 and 1; the model rates row 1 low risk
+    assertEquals(new TuningMetrics.Metric(TuningMetrics.RED_LOW_CHURN_RISK, null, 0.5, null, null, 2, 1), red);
+    String[] noRed = {"green", "yellow", "yellow", "green", "green", null};
+    assertTrue(Double.isNaN(TuningMetrics.redRatedLowRisk(noRed, riskBand, churned, "low").value()), "no red row: undefined");
+
+    double[] score = {20, 40, 60, 80, 90, Double.NaN};
+    List<TuningMetrics.Metric> card = TuningMetrics.of(score, band, churned, renewing, null); // AUC 6/8
+    TuningMetrics.Metric gap = TuningMetrics.aucGapToModel(model, card);
+    assertEquals(TuningMetrics.AUC_GAP_TO_MODEL, gap.metric());
+    assertEquals(7.0 / 8 - 6.0 / 8, gap.value(), 1e-12);
+    assertEquals(6, gap.rows());
   }
 
   static JsonNode parse(String yaml) {
