@@ -60,12 +60,15 @@ final class NewestDay {
 
   /**
    * The rows of {@code table} (accepted rows, its time column in UTC) dated on T, in total and per segment of
-   * {@code segments} (account_id, segment), and the median of each numeric column on T. Weeks before the table's first
-   * day in the window do not count (a young warehouse is not compared with zeros).
+   * {@code segments} (account_id, segment), and the median of each numeric column on T. Weeks before the first of those
+   * weekdays with rows do not count (a young warehouse is not compared with zeros).
    */
   static List<FeatureDrift.Row> check(Dataset<Row> rows, Dataset<Row> segments, TableSpec table, LocalDate asOf,
                                       MonitoringConfig c) {
     LocalDate first = asOf.minusWeeks(c.trailingRuns());
+    // only T and the same weekday of the weeks before are compared: the other days are not joined or aggregated
+    List<Date> weekdays = new ArrayList<>();
+    for (int k = 0; k <= c.trailingRuns(); k++) weekdays.add(Date.valueOf(asOf.minusWeeks(k)));
     List<String> numeric = table.columns().stream()
         .filter(x -> x.type() == ColumnType.DOUBLE || x.type() == ColumnType.INT)
         .map(ColumnSpec::name).filter(n -> Arrays.asList(rows.columns()).contains(n)).toList();
@@ -81,7 +84,7 @@ final class NewestDay {
     numeric.forEach(n -> kept.add(col(n)));
     // the weeks' rows are read once: counted per day and segment, and the medians per day
     Dataset<Row> window = rows.select(read.toArray(Column[]::new))
-        .filter(col(DAY).between(lit(Date.valueOf(first)), lit(Date.valueOf(asOf))))
+        .filter(col(DAY).between(lit(Date.valueOf(first)), lit(Date.valueOf(asOf))).and(col(DAY).isin(weekdays.toArray())))
         .join(broadcast(accountSegment), col("account_id").equalTo(col(SEGMENT_OF)), "left")
         .select(kept.toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
