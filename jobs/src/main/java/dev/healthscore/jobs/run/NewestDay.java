@@ -65,10 +65,9 @@ final class NewestDay {
    */
   static List<FeatureDrift.Row> check(Dataset<Row> rows, Dataset<Row> segments, TableSpec table, LocalDate asOf,
                                       MonitoringConfig c) {
-    LocalDate first = asOf.minusWeeks(c.trailingRuns());
     // only T and the same weekday of the weeks before are compared: the other days are not joined or aggregated
-    List<Date> weekdays = new ArrayList<>();
-    for (int k = 0; k <= c.trailingRuns(); k++) weekdays.add(Date.valueOf(asOf.minusWeeks(k)));
+    List<LocalDate> weekdays = new ArrayList<>();
+    for (int k = 0; k <= c.trailingRuns(); k++) weekdays.add(asOf.minusWeeks(k));
     List<String> numeric = table.columns().stream()
         .filter(x -> x.type() == ColumnType.DOUBLE || x.type() == ColumnType.INT)
         .map(ColumnSpec::name).filter(n -> Arrays.asList(rows.columns()).contains(n)).toList();
@@ -84,7 +83,7 @@ final class NewestDay {
     numeric.forEach(n -> kept.add(col(n)));
     // the weeks' rows are read once: counted per day and segment, and the medians per day
     Dataset<Row> window = rows.select(read.toArray(Column[]::new))
-        .filter(col(DAY).between(lit(Date.valueOf(first)), lit(Date.valueOf(asOf))).and(col(DAY).isin(weekdays.toArray())))
+        .filter(col(DAY).isin(weekdays.stream().map(Date::valueOf).toArray()))
         .join(broadcast(accountSegment), col("account_id").equalTo(col(SEGMENT_OF)), "left")
         .select(kept.toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -115,10 +114,7 @@ final class NewestDay {
       }
     }
     LocalDate earliest = perDay.keySet().stream().findFirst().orElse(asOf);
-    List<LocalDate> sameWeekday = new ArrayList<>();
-    for (int k = 1; k <= c.trailingRuns(); k++) {
-      if (!asOf.minusWeeks(k).isBefore(earliest)) sameWeekday.add(asOf.minusWeeks(k));
-    }
+    List<LocalDate> sameWeekday = weekdays.subList(1, weekdays.size()).stream().filter(d -> !d.isBefore(earliest)).toList();
 
     List<FeatureDrift.Row> out = new ArrayList<>();
     out.add(FeatureDrift.dayVolume(table.name(), perDay.getOrDefault(asOf, 0L), counts(perDay, sameWeekday), c));

@@ -179,9 +179,7 @@ public final class FeatureDrift {
    */
   public static Row dayMedian(String feature, double median, List<Double> sameWeekday, MonitoringConfig c) {
     if (sameWeekday.isEmpty()) return null;
-    double[] sorted = sameWeekday.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    int n = sorted.length;
-    double reference = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    double reference = median(sameWeekday);
     if (!(reference > 0)) return null;
     double ratio = median / reference;
     double factor = ratio >= 1 ? ratio : ratio > 0 ? 1 / ratio : Double.POSITIVE_INFINITY;
@@ -227,10 +225,10 @@ public final class FeatureDrift {
     return edges.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** The median of counts (0 for none). */
-  public static double median(List<Long> values) {
+  /** The median of counts or values (0 for none). */
+  public static double median(List<? extends Number> values) {
     if (values.isEmpty()) return 0;
-    long[] s = values.stream().mapToLong(Long::longValue).sorted().toArray();
+    double[] s = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
   }
 
