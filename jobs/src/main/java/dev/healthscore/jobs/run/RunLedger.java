@@ -1,10 +1,10 @@
 package dev.healthscore.jobs.run;
 
 import dev.healthscore.features.pit.AsOf;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.healthscore.features.run.StepTimer;
-import dev.healthscore.jobs.lake.KernelTable;
 import dev.healthscore.jobs.lake.Lake;
 import dev.healthscore.jobs.lake.LakeTables;
 import dev.healthscore.jobs.lake.TableDoc;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
@@ -32,15 +31,11 @@ import org.apache.spark.sql.types.StructType;
  * run that finds it dead ({@code abandoned}). The {@code running} rows are also the leases:
  * at most one run per {@code lease_key} may be running (same command group and date).
  *
- * <p>Reads and the running row's insert go through Delta Kernel in this process
- * ({@link KernelTable}): a cold JVM spent seconds planning Spark jobs for a table of a few
- * hundred rows. The insert is an append in a commit of its own; the rows committed before it
- * decide the lease: when the version just before the run's own commit holds a running row of
- * the same key, that run came first and holds the lease, and this one is refused. Delta's
- * commit protocol orders the commits (one writer per version file), so of two runs that both
- * saw the key free exactly the earlier commit wins, on local disks, HDFS and object stores
- * (with the log store Delta needs there for any concurrent writer); no lock file is involved.
- * Updates (heartbeat, end of a run, marking a dead run) are Delta UPDATEs and MERGEs by Spark.
+ * <p>Every change is one Delta MERGE or UPDATE. The table is {@code Serializable}, so two
+ * runs that read "no running row for this key" and both insert one cannot both commit: Delta
+ * fails the later commit, which then reads again and finds the other's lease. That is Delta's
+ * own commit protocol, the same on local disks, HDFS and object stores (with the log store
+ * Delta needs there for any concurrent writer), so no lock file is involved.
  */
 public final class RunLedger {
   public static final String RUNNING = "running";
@@ -91,10 +86,7 @@ public final class RunLedger {
     session.conf().set("spark.sql.codegen.wholeStage", "false");
     session.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
     this.lake = new Lake(session, lake.root());
-    this.kernel = new KernelTable(this.lake.path(LakeTables.RUNS), session.sparkContext().hadoopConfiguration());
   }
-
-  private final KernelTable kernel;
 
   /**
    * Delta finds its session through SparkSession.active: the heartbeat thread and the
@@ -137,7 +129,7 @@ public final class RunLedger {
 
   /** Columns of SCHEMA the table lacks (a lake written by a healthscore from before the ledger). */
   private List<String> missingColumns() {
-    List<String> have = kernel.columnNames();
+    List<String> have = List.of(lake().read(LakeTables.RUNS).schema().fieldNames());
     List<String> missing = new ArrayList<>();
     for (StructField f : SCHEMA.fields()) {
       if (!have.contains(f.name())) missing.add("`" + f.name() + "` " + f.dataType().sql());
@@ -146,19 +138,18 @@ public final class RunLedger {
   }
 
   /**
-   * Inserts {@code row} (status running) and returns the holder of its lease key when one was
-   * committed first, or empty when the row holds it. The caller has just read the key free
-   * (and ended the dead runs holding it), so a running row of the key in the version before
-   * this row's commit was inserted in between by a run that now holds the key. The refused
-   * row stays {@code running} until the caller records the attempt as failed.
+   * Inserts {@code row} (status running) unless a running row with its lease key exists.
+   * Returns the holder that kept it out, or empty when the row is in.
    */
   Optional<Holder> tryInsertRunning(Row row) {
     String key = row.getAs("lease_key");
-    long version = kernel.append(row);
-    if (version == 0) return Optional.empty();
-    return kernel.rows(SCHEMA, OptionalLong.of(version - 1)).stream()
-        .filter(r -> RUNNING.equals(r.getAs("status")) && key.equals(r.getAs("lease_key")))
-        .map(RunLedger::holder).findFirst();
+    merge(row, "t.lease_key = s.lease_key AND t.status = '" + RUNNING + "'", false);
+    List<Holder> holders = running(key);
+    String mine = row.getAs("run_id");
+    if (holders.stream().anyMatch(h -> h.runId().equals(mine))) {
+      return holders.stream().filter(h -> !h.runId().equals(mine)).findFirst(); // defensive: Delta serializes the inserts
+    }
+    return holders.stream().findFirst();
   }
 
   /** The running rows of a lease key. */
@@ -169,7 +160,7 @@ public final class RunLedger {
   }
 
   List<Row> runningRows() {
-    return kernel.rows(SCHEMA, OptionalLong.empty()).stream().filter(r -> RUNNING.equals(r.getAs("status"))).toList();
+    return lake().read(LakeTables.RUNS).filter(col("status").equalTo(RUNNING)).collectAsList();
   }
 
   static Holder holder(Row r) {
@@ -191,7 +182,7 @@ public final class RunLedger {
   }
 
   boolean stillRunning(String runId) {
-    return runningRows().stream().anyMatch(r -> runId.equals(r.getAs("run_id")));
+    return !lake().read(LakeTables.RUNS).filter(col("run_id").equalTo(runId).and(col("status").equalTo(RUNNING))).isEmpty();
   }
 
   /** Writes the final row of a run (whatever another run may have said about it meanwhile). */
