@@ -200,7 +200,13 @@ public final class Lake {
    * at work) SQL refuses ("already exists") while Delta's writer creates the table. Fails if a version is committed.
    */
   public void createEmpty(String table, TableDoc doc, org.apache.spark.sql.types.StructType schema, Map<String, String> properties) {
-    bookkeeping(table, doc, () -> withComments(spark.createDataFrame(List.<Row>of(), schema), doc).write().format("delta")
+    createWith(table, doc, schema, List.of(), properties);
+  }
+
+  /** {@link #createEmpty}, with {@code rows} in the table's first version. */
+  public void createWith(String table, TableDoc doc, org.apache.spark.sql.types.StructType schema, List<Row> rows,
+                         Map<String, String> properties) {
+    bookkeeping(table, doc, () -> withComments(spark.createDataFrame(rows, schema), doc).write().format("delta")
         .mode("errorifexists").options(properties).save(path(table)));
   }
 

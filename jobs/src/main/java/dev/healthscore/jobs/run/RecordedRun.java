@@ -138,6 +138,7 @@ public final class RecordedRun {
   }
 
   private static void acquire(RunContext ctx, RunLedger ledger, Request request, Row row) {
+    if (ledger.createHolding(row)) return;
     ledger.ensureTable();
     Instant deadline = Instant.now().plus(request.waitFor() == null ? Duration.ZERO : request.waitFor());
     while (true) {

@@ -105,11 +105,29 @@ public final class RunLedger {
     }
   }
 
+  /**
+   * On a lake without the table: creates it holding {@code running} (one commit, so the first
+   * run of a lake neither reads nor merges). False when the table exists, also when another run
+   * created it first: Delta commits a table's first version once.
+   */
+  boolean createHolding(Row running) {
+    if (lake().exists(LakeTables.RUNS)) return false;
+    try {
+      lake().createWith(LakeTables.RUNS, DOC, SCHEMA, List.of(running), TABLE_PROPERTIES);
+      return true;
+    } catch (Exception e) { // another run created it first
+      if (!lake().exists(LakeTables.RUNS)) throw e;
+      return false;
+    }
+  }
+
+  private static final Map<String, String> TABLE_PROPERTIES = Map.of("delta.isolationLevel", "Serializable");
+
   /** Creates the table, or adds the columns an older healthscore did not write. */
   void ensureTable() {
     if (!lake().exists(LakeTables.RUNS)) {
       try {
-        lake().createEmpty(LakeTables.RUNS, DOC, SCHEMA, Map.of("delta.isolationLevel", "Serializable"));
+        lake().createEmpty(LakeTables.RUNS, DOC, SCHEMA, TABLE_PROPERTIES);
       } catch (Exception e) { // another run created it first
         if (!lake().exists(LakeTables.RUNS)) throw e;
       }
