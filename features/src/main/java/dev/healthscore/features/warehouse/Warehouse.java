@@ -56,11 +56,17 @@ public final class Warehouse {
     try {
       raw = isDelta(dir)
           ? spark.read().format("delta").load(dir.toString())
-          : spark.read().parquet(dir.toString());
+          : parquet(dir);
     } catch (Exception e) {
       throw new BadInputException("warehouse table '" + table.name() + "': unreadable (" + oneLine(e) + ")");
     }
     return conform(table, raw);
+  }
+
+  /** A Parquet table, its schema from a footer read here when it can be ({@link FooterSchema}), else inferred by Spark. */
+  private Dataset<Row> parquet(Path dir) throws IOException {
+    var schema = FooterSchema.of(dir, spark.sparkContext().hadoopConfiguration());
+    return schema.isPresent() ? spark.read().schema(schema.get()).parquet(dir.toString()) : spark.read().parquet(dir.toString());
   }
 
   /** Projects {@code raw} onto the contract's columns; case-insensitive, numbers widened. */

@@ -90,6 +90,52 @@ class WarehouseReaderTest {
     assertEquals("warehouse /nonexistent/wh: no such directory", e.getMessage());
   }
 
+  /** The footer read on the driver gives the schema Spark's inference (a Spark job) would give, table by table. */
+  @Test
+  void footerSchemaIsTheSchemaSparkInfers() throws Exception {
+    String root = warehouseWith(Map.of("invoices", spark.sql("SELECT 'i1' invoice_id, 'A1' account_id, DATE'2024-01-01' issued_date, "
+        + "DATE'2024-01-31' due_date, CAST(10 AS DECIMAL(12, 2)) amount, CAST(NULL AS DATE) paid_date, 7 AS Extra, "
+        + "TIMESTAMP_NTZ'2024-01-01 00:00:00' ntz, ARRAY(1, 2) arr")));
+    for (TableSpec t : Contract.TABLES) {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root, t.name());
+      if (!new java.io.File(dir.toString()).isDirectory()) continue;
+      assertEquals(spark.read().parquet(dir.toString()).schema(),
+          FooterSchema.of(dir, spark.sparkContext().hadoopConfiguration()).orElseThrow().asNullable(), t.name());
+    }
+    assertEquals(10.0, (Double) new Warehouse(spark, root).read(Contract.INVOICES).first().getAs("amount"));
+  }
+
+  /** Left to Spark: partition folders (their columns come from the paths) and summary files. */
+  @Test
+  void aPartitionedTableIsReadWithItsPartitionColumns() throws Exception {
+    String root = warehouseWith(Map.of());
+    deleteDir(root + "/churn_events");
+    spark.sql("SELECT 'A1' account_id, DATE'2024-03-01' churn_date, 'price' reason")
+        .write().partitionBy("reason").parquet(root + "/churn_events");
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root, "churn_events");
+    assertEquals(java.util.Optional.empty(), FooterSchema.of(dir, spark.sparkContext().hadoopConfiguration()));
+    Row r = new Warehouse(spark, root).read(Contract.CHURN_EVENTS).first();
+    assertEquals("price", r.getAs("reason"));
+  }
+
+  @Test
+  void aFileThatIsNotParquetIsUnreadable() throws Exception {
+    String root = warehouseWith(Map.of());
+    java.nio.file.Path first = java.nio.file.Path.of(root, "invoices", "part-0.parquet"); // first by name
+    java.nio.file.Files.writeString(first, "not parquet");
+    BadInputException e = assertThrows(BadInputException.class, () -> new Warehouse(spark, root).checkStructure());
+    assertEquals(true, e.getMessage().startsWith("warehouse table 'invoices': unreadable ("), e.getMessage());
+  }
+
+  @Test
+  void aTableFolderWithoutDataFilesIsUnreadable() {
+    String root = warehouseWith(Map.of());
+    deleteDir(root + "/invoices");
+    new java.io.File(root + "/invoices").mkdirs();
+    BadInputException e = assertThrows(BadInputException.class, () -> new Warehouse(spark, root).checkStructure());
+    assertEquals(true, e.getMessage().startsWith("warehouse table 'invoices': unreadable ("), e.getMessage());
+  }
+
   static void deleteDir(String path) {
     try (var walk = java.nio.file.Files.walk(java.nio.file.Path.of(path))) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
