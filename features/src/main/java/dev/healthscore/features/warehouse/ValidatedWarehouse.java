@@ -26,8 +26,8 @@ public final class ValidatedWarehouse {
 
   /**
    * Fails fast on any structural problem, before anything is computed or written. The tables
-   * are opened at once (each open reads a Parquet footer or a Delta log in a small Spark job
-   * of its own: mostly waiting); the first problem in table order is the one reported.
+   * are opened at once (each open lists its folder and reads a Parquet footer, or a Delta log:
+   * mostly waiting on files); the first problem in table order is the one reported.
    */
   public static ValidatedWarehouse open(Warehouse warehouse, Instant wallClock) {
     ExecutorService pool = Concurrently.pool("healthscore-open-table", 4);
