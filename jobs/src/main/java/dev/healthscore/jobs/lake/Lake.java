@@ -195,15 +195,11 @@ public final class Lake {
   }
 
   /**
-   * Creates an empty bookkeeping table with the doc's comments and the given Delta table properties. A DataFrame
-   * write, not SQL {@code CREATE TABLE}: over a {@code _delta_log/} left without a commit (a creator killed or still
-   * at work) SQL refuses ("already exists") while Delta's writer creates the table. Fails if a version is committed.
+   * Creates a bookkeeping table holding {@code rows} (none: empty) in its first version, with the doc's comments and
+   * the given Delta table properties. A DataFrame write, not SQL {@code CREATE TABLE}: over a {@code _delta_log/}
+   * left without a commit (a creator killed or still at work) SQL refuses ("already exists") while Delta's writer
+   * creates the table. Fails if a version is committed.
    */
-  public void createEmpty(String table, TableDoc doc, org.apache.spark.sql.types.StructType schema, Map<String, String> properties) {
-    createWith(table, doc, schema, List.of(), properties);
-  }
-
-  /** {@link #createEmpty}, with {@code rows} in the table's first version. */
   public void createWith(String table, TableDoc doc, org.apache.spark.sql.types.StructType schema, List<Row> rows,
                          Map<String, String> properties) {
     bookkeeping(table, doc, () -> withComments(spark.createDataFrame(rows, schema), doc).write().format("delta")

@@ -111,28 +111,12 @@ public final class RunLedger {
    * created it first: Delta commits a table's first version once.
    */
   boolean createHolding(Row running) {
-    if (lake().exists(LakeTables.RUNS)) return false;
-    try {
-      lake().createWith(LakeTables.RUNS, DOC, SCHEMA, List.of(running), TABLE_PROPERTIES);
-      return true;
-    } catch (Exception e) { // another run created it first
-      if (!lake().exists(LakeTables.RUNS)) throw e;
-      return false;
-    }
+    return create(List.of(running));
   }
-
-  private static final Map<String, String> TABLE_PROPERTIES = Map.of("delta.isolationLevel", "Serializable");
 
   /** Creates the table, or adds the columns an older healthscore did not write. */
   void ensureTable() {
-    if (!lake().exists(LakeTables.RUNS)) {
-      try {
-        lake().createEmpty(LakeTables.RUNS, DOC, SCHEMA, TABLE_PROPERTIES);
-      } catch (Exception e) { // another run created it first
-        if (!lake().exists(LakeTables.RUNS)) throw e;
-      }
-      return;
-    }
+    if (create(List.of())) return;
     List<String> missing = missingColumns();
     if (missing.isEmpty()) return;
     try {
@@ -142,6 +126,18 @@ public final class RunLedger {
           + "` SET TBLPROPERTIES ('delta.isolationLevel' = 'Serializable')"));
     } catch (Exception e) { // another run upgraded it at the same moment
       if (!missingColumns().isEmpty()) throw e;
+    }
+  }
+
+  /** Creates the table with {@code rows} unless it exists; false when it exists, also when another run created it first. */
+  private boolean create(List<Row> rows) {
+    if (lake().exists(LakeTables.RUNS)) return false;
+    try {
+      lake().createWith(LakeTables.RUNS, DOC, SCHEMA, rows, Map.of("delta.isolationLevel", "Serializable"));
+      return true;
+    } catch (Exception e) { // another run created it first
+      if (!lake().exists(LakeTables.RUNS)) throw e;
+      return false;
     }
   }
 
