@@ -18,6 +18,7 @@ VENV_BIN = Path(sys.executable).parent
 SPARK_HOME = Path(__import__("pyspark").__file__).parent
 # The shared world: small enough for a 2-core CI, big enough for every feature family.
 WORLD = {"accounts": "60", "months": "8", "seed": "11"}  # 2024-01-01 .. 2024-09-01
+SHORT_RUN_JIT = "-XX:TieredStopAtLevel=1"  # C1 only: see spark_env
 
 
 TIMINGS: list[str] = []  # printed at the end of the run, also without -s
@@ -54,24 +55,40 @@ def spark_jar() -> Path:
     return _jar()
 
 
+def _spark_conf(folder: Path, jit_options: str | None) -> Path:
+    """A SPARK_CONF_DIR for the tests: Spark's log4j2 settings (INFO chatter to the log only),
+    few shuffle partitions, no code generation, and these driver/executor JVM options."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "jobs" / "src" / "main" / "resources" / "log4j2.properties", folder / "log4j2.properties")
+    # The test worlds are tiny: compiling generated code (Janino) for each new plan costs more
+    # than evaluating expressions row by row (docs/development.md). Production keeps codegen.
+    lines = ["spark.sql.shuffle.partitions 4", "spark.ui.showConsoleProgress false",
+             "spark.sql.codegen.wholeStage false", "spark.sql.codegen.factoryMode NO_CODEGEN"]
+    if jit_options:  # bin/healthscore applies spark.driver.extraJavaOptions to its own JVM, as spark-submit does
+        lines += [f"spark.driver.extraJavaOptions {jit_options}", f"spark.executor.extraJavaOptions {jit_options}"]
+    (folder / "spark-defaults.conf").write_text("\n".join(lines) + "\n")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def spark_env(tmp_path_factory) -> dict:
     """Environment for spark-submit / spark-class / bin/healthscore: pyspark's Spark
-    distribution, loopback only, and a SPARK_CONF_DIR that keeps Spark's INFO chatter out
-    of the test logs and uses few shuffle partitions and no code generation for the tiny world."""
-    conf = tmp_path_factory.mktemp("spark_conf")
-    shutil.copy(ROOT / "jobs" / "src" / "main" / "resources" / "log4j2.properties", conf / "log4j2.properties")
-    # The test worlds are tiny: compiling generated code (Janino) for each new plan costs more
-    # than evaluating expressions row by row (docs/benchmarks.md). Production keeps codegen.
-    (conf / "spark-defaults.conf").write_text(
-        "spark.sql.shuffle.partitions 4\n"
-        "spark.ui.showConsoleProgress false\n"
-        "spark.sql.codegen.wholeStage false\n"
-        "spark.sql.codegen.factoryMode NO_CODEGEN\n")
+    distribution, loopback only, and a SPARK_CONF_DIR for the tiny world (_spark_conf) with
+    the JVM's first JIT tier only: most test processes are a `nightly` of a minute, where the
+    second tier (C2) costs more CPU than it saves (docs/development.md, "Test settings").
+    Longer processes use long_run_spark_conf."""
+    conf = _spark_conf(tmp_path_factory.mktemp("spark_conf"), SHORT_RUN_JIT)
     env = {**os.environ, "SPARK_HOME": str(SPARK_HOME), "SPARK_CONF_DIR": str(conf), "SPARK_LOCAL_IP": "127.0.0.1",
            "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "HEALTHSCORE_MEMORY": "2g"}
     env.pop("SPARK_MASTER", None)
     return env
+
+
+@pytest.fixture(scope="session")
+def long_run_spark_conf(tmp_path_factory) -> Path:
+    """A SPARK_CONF_DIR like spark_env's with both JIT tiers, for train and evaluate (minutes of
+    data work, where C1 alone costs more CPU than it saves)."""
+    return _spark_conf(tmp_path_factory.mktemp("spark_conf_long_run"), None)
 
 
 @pytest.fixture(scope="session")

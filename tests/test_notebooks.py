@@ -1,56 +1,32 @@
-"""The analyst notebooks run headless, as CI runs them: a small real lake made by the real
-commands, both notebooks executed with papermill (a failing cell, including a failed
+"""The analyst notebooks run headless, as CI runs them: the lake of the README's demo (made
+by the real commands), both notebooks executed with papermill (a failing cell, including a failed
 invariant, fails the test), then rendered to HTML with nbconvert into notebooks/out/."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-import subprocess
 import time
 from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
-import yaml
 from deltalake import DeltaTable
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = NOTEBOOKS / "out"  # gitignored; the rendered notebooks are the test's artifacts
-WORLD = {"accounts": "150", "months": "24", "seed": "7"}  # the smallest world the demo takes (2024-01 .. 2025-12)
 NOTEBOOK_FILES = ("health_overview.ipynb", "churn_model_review.ipynb")
 
 
-def small_config(path: Path) -> Path:
-    """Test-sized settings: two backtest cutoffs, a short bootstrap, no GBT yardstick, one
-    regularization point. A `model:` section replaces the default one whole, so it is the
-    default section with only the grid changed."""
-    defaults = yaml.safe_load((ROOT / "features/src/main/resources/healthscore-defaults.yaml").read_text())
-    model = {**defaults["model"], "reg_params": [0.01], "elastic_net_params": [0.0]}
-    evaluation = {"cutoffs": 2, "bootstrap_resamples": 100, "reference_gbt": "none"}
-    path.write_text(yaml.safe_dump({"model": model, "evaluation": evaluation}, sort_keys=False))
-    return path
-
-
 @pytest.fixture(scope="module")
-def demo_lake(tmp_path_factory, spark_env, record_timing) -> Path:
-    """`bin/healthscore demo` on a small world: nightly at T-91, T-30, T-7 and T, two
-    trainings, evaluate and report, all in one Spark session."""
-    out = tmp_path_factory.mktemp("notebook_demo")
-    config = small_config(out / "config.yaml")
-    args = [str(ROOT / "bin" / "healthscore"), "demo", "--out", str(out), "--config", str(config)]
-    for k in ("accounts", "months", "seed"):
-        args += [f"--{k}", WORLD[k]]
-    started = time.monotonic()
-    log = out / "demo.log"
-    with open(log, "w") as f:
-        rc = subprocess.run(args, env=spark_env, cwd=out, stdout=f, stderr=subprocess.STDOUT, timeout=1200).returncode
-    assert rc == 0, f"healthscore demo exited {rc}:\n" + "".join(log.read_text().splitlines(True)[-40:])
-    record_timing(f"healthscore demo {WORLD}", time.monotonic() - started)
-    return out / "lake"
+def demo_lake(readme_demo) -> Path:
+    """The lake of the README's `bin/healthscore demo` (conftest.py; run once per session):
+    nightly at four dates, two trainings, evaluate and report. It is also the notebooks'
+    default `lake` parameter, so the tests read what a new user's notebook reads."""
+    return readme_demo.lake
 
 
 def run_notebook(name: str, parameters: dict, tag: str, record_timing, hide_code: bool = False) -> tuple[nbformat.NotebookNode, str]:

@@ -1,39 +1,20 @@
 """The README's first command, exactly as printed, from the clone's root with its default
 (relative) output folder: what a new user types first. (The second, `bin/check`, is what runs
-this file.) Checks what the README promises: the lake's tables, the report, the headline lines."""
+this file.) The `readme_demo` fixture (conftest.py) runs it; this test checks what the README
+promises: the lake's tables, the report, the headline lines."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
-from pathlib import Path
 
 from deltalake import DeltaTable
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-def readme_command(prefix: str) -> str:
-    """The line of the README's first code block that starts with `prefix`, without its comment."""
-    text = (ROOT / "README.md").read_text()
-    block = re.search(r"```bash\n(.*?)```", text, re.S).group(1)
-    line = next(l for l in block.splitlines() if l.startswith(prefix))
-    return line.split("#", 1)[0].strip()
-
-
-def test_readme_demo_verbatim(record_timing):
-    command = readme_command("bin/healthscore demo")
-    assert command == "bin/healthscore demo"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPARK_CONF_DIR", "HEALTHSCORE_"))}
-    env["SPARK_LOCAL_IP"] = "127.0.0.1"
-    started = time.monotonic()
-    done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, text=True, capture_output=True, timeout=1800)
-    took = time.monotonic() - started
-    record_timing("README: bin/healthscore demo", took)
+def test_readme_demo_verbatim(readme_demo):
+    assert readme_demo.command == "bin/healthscore demo"
+    done = readme_demo.done
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
     out = done.stdout
-    demo = ROOT / "demo"
+    demo = readme_demo.out
     assert f"demo: done. Everything is under {demo}:" in out
     for headline in ("  report     ", "  today (", "  signals today: ", "  model m", "  backtest at ", "open the report", "bin/healthscore sql-server --lake"):
         assert headline in out, headline

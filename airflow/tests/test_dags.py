@@ -236,11 +236,13 @@ WEEKLY_WORLD = {"accounts": "150", "months": "24", "seed": "7"}  # the demo's wo
 WEEKLY_T = "2025-12-31"  # its last day
 
 
-def test_weekly_run_trains_evaluates_reports_and_renders_both_notebooks(deployment, spark_env, tmp_path_factory,
-                                                                        record_timing):
+def test_weekly_run_trains_evaluates_reports_and_renders_both_notebooks(deployment, spark_env, long_run_spark_conf,
+                                                                        tmp_path_factory, record_timing, monkeypatch):
     # The whole weekly DAG for real, no task marked success: train -> evaluate -> report -> the
     # two notebooks, each Spark task a spark-submit of the jar, on a world of its own (params
-    # name its warehouse, lake and T); a nightly run of T first, as in production.
+    # name its warehouse, lake and T); a nightly run of T first, as in production. Its tasks
+    # run for minutes: both JIT tiers (the spark-submits inherit this process's environment).
+    monkeypatch.setenv("SPARK_CONF_DIR", str(long_run_spark_conf))
     import subprocess
     import time
     from dag_support import ROOT
