@@ -45,6 +45,23 @@ public final class TestSpark {
     return session;
   }
 
+  /**
+   * Runs {@code body} with Spark's code generation on (whole-stage and expressions), as in
+   * production: for the few tests whose generated worlds have millions of rows, where
+   * compiling once costs less than interpreting every row. Restored afterwards.
+   */
+  public static synchronized <T> T withCodegen(java.util.function.Supplier<T> body) {
+    org.apache.spark.sql.RuntimeConfig conf = spark().conf();
+    try {
+      conf.set("spark.sql.codegen.wholeStage", "true");
+      conf.set("spark.sql.codegen.factoryMode", "FALLBACK");
+      return body.get();
+    } finally {
+      conf.set("spark.sql.codegen.wholeStage", "false");
+      conf.set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    }
+  }
+
   public static Path tempDir(String prefix) {
     try {
       return Files.createTempDirectory("hs-" + prefix);
