@@ -34,3 +34,11 @@ def test_driver_java_options_from_spark_defaults_and_conf(tmp_path):
     (conf / "spark-defaults.conf").write_text("spark.sql.shuffle.partitions 4\n")
     done = subprocess.run([str(ROOT / "bin" / "healthscore"), "--help"], env=env, text=True, capture_output=True, timeout=300)
     assert done.returncode == 0 and done.stdout.startswith("Usage: healthscore"), done.stdout[:300]
+
+
+def test_conf_without_key_value_fails_with_one_line():
+    for args in (["--conf", "spark.sql.shuffle.partitions"], ["--conf"], ["--conf", "=4"]):
+        done = subprocess.run([str(ROOT / "bin" / "healthscore"), "nightly", *args], text=True, capture_output=True, timeout=60)
+        assert done.returncode == 2, (args, done.stderr)
+        assert len(done.stderr.splitlines()) == 1 and "--conf needs key=value" in done.stderr, done.stderr
+        assert done.stdout == ""  # before Spark: nothing started
