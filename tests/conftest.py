@@ -29,7 +29,7 @@ def readme_command(prefix: str) -> str:
 class Demo:
     command: str
     done: subprocess.CompletedProcess
-    out: Path  # the demo's default --out, relative to the clone's root
+    out: Path  # where the demo's default --out (`demo`, relative) lands: demo/ in the clone's root
 
     @property
     def lake(self) -> Path:
