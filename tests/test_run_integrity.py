@@ -28,9 +28,17 @@ DATED = ("account_features", "account_health", "health_alerts", "health_by_segme
 MAY_BE_EMPTY = ("health_alerts", "account_worklist", "churn_forecast", "account_opportunities")
 
 
+def as_at_a_terminal():
+    """A command typed at a terminal gets Ctrl-C. pytest may itself run with SIGINT ignored (a
+    background job of a script, as in bin/check), and children inherit that; a JVM started so
+    keeps ignoring it, as POSIX asks of background jobs."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(env, cwd, *args, extra_env=None):
     return subprocess.Popen([HEALTHSCORE, *args], cwd=cwd, env={**env, **(extra_env or {})}, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=as_at_a_terminal)
 
 
 def finish(p, timeout=900):
