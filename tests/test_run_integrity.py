@@ -35,10 +35,15 @@ def as_at_a_terminal():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start(env, cwd, *args, extra_env=None):
+def as_a_background_job():
+    """As `nohup cmd` or `cmd &` in a script start it: Ctrl-C does not reach it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start(env, cwd, *args, extra_env=None, how=as_at_a_terminal):
     return subprocess.Popen([HEALTHSCORE, *args], cwd=cwd, env={**env, **(extra_env or {})}, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=as_at_a_terminal)
+                            preexec_fn=how)
 
 
 def finish(p, timeout=900):
@@ -200,9 +205,8 @@ def test_sigkill_after_every_commit_leaves_a_lake_the_next_run_repairs(spark_env
                 "recorded by run" in status[run_id]["reason"], status[run_id]["reason"]
 
 
-def test_ctrl_c_records_the_run_as_failed(spark_env, work):
-    lake = work / "lake-sigint"
-    p = start(spark_env, work, "nightly", "--warehouse", "wh", "--lake", "lake-sigint", "--as-of", DAY)
+def stop_once_running(p, lake, *signals):
+    """Sends the signals to the command's process group once its run is in the ledger."""
     deadline = time.monotonic() + 600
     def running():
         try:
@@ -211,12 +215,27 @@ def test_ctrl_c_records_the_run_as_failed(spark_env, work):
             return []
     while time.monotonic() < deadline and not running():
         time.sleep(0.5)
-    os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole process group
-    code, out, err = finish(p)
+    for s in signals:
+        os.killpg(p.pid, s)  # as a terminal's Ctrl-C does: the whole process group
+        time.sleep(2)
+    return finish(p)
+
+
+def test_ctrl_c_and_sigterm_record_the_run_as_failed(spark_env, work):
+    lake = work / "lake-sigint"
+    args = ("nightly", "--warehouse", "wh", "--lake", "lake-sigint", "--as-of", DAY)
+    code, out, err = stop_once_running(start(spark_env, work, *args), lake, signal.SIGINT)
     assert code == 130, (code, err)
     assert err.splitlines()[-1] == "healthscore: stopped by SIGINT; the run is recorded as failed in the lake's runs table", err
     [row] = runs(lake)
     assert row["status"] == "failed" and row["exit_code"] == 130 and "stopped by SIGINT" in row["reason"], row
+    # started as a background job: Ctrl-C is ignored, SIGTERM stops it and is recorded
+    code, out, err = stop_once_running(start(spark_env, work, *args, how=as_a_background_job), lake,
+                                       signal.SIGINT, signal.SIGTERM)
+    assert code == 143, (code, err)
+    assert err.splitlines()[-1] == "healthscore: stopped by SIGTERM; the run is recorded as failed in the lake's runs table", err
+    [_, row] = runs(lake)
+    assert row["status"] == "failed" and row["exit_code"] == 143 and "stopped by SIGTERM" in row["reason"], row
     assert nightly(spark_env, work, "lake-sigint", DAY)[0] == 0
     assert_one_succeeded_run_per_date(lake, DAY)
 
