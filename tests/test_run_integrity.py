@@ -216,7 +216,7 @@ def stop_once_running(p, lake, *signals):
     while time.monotonic() < deadline and not running():
         time.sleep(0.5)
     for s in signals:
-        os.killpg(p.pid, s)  # as a terminal's Ctrl-C does: the whole process group
+        os.killpg(p.pid, s)  # to the whole process group, as a terminal's Ctrl-C reaches it
         time.sleep(2)
     return finish(p)
 
