@@ -47,5 +47,7 @@ public final class SparkSessions {
     conf.setIfMissing("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
     conf.setIfMissing("spark.sql.parquet.datetimeRebaseModeInWrite", "CORRECTED");
     conf.setIfMissing("spark.sql.parquet.int96RebaseModeInWrite", "CORRECTED");
+    // file: paths without Hadoop's chmod and readlink processes (LocalFilesWithoutShell)
+    LocalFilesWithoutShell.register(conf);
   }
 }

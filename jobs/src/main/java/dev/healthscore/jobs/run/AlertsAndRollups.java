@@ -52,8 +52,16 @@ public final class AlertsAndRollups {
    * @param alertsPerReason alerts of T per reason, every reason listed (0 when none)
    * @param hierarchyIssues accounts of T per bad-hierarchy status (cycle, too_deep), listed only when some
    */
+  /**
+   * @param rows the alerts of T as written, kept in memory for the worklist (which would
+   *     otherwise read them back) until {@link #release()}
+   */
   public record Result(long alerts, long alertedAccounts, Map<String, Long> alertsPerReason,
-                       Map<String, Long> hierarchyIssues, List<String> issueExamples) {}
+                       Map<String, Long> hierarchyIssues, List<String> issueExamples, Dataset<Row> rows) {
+    void release() {
+      Materialized.release(rows);
+    }
+  }
 
   /**
    * @param health the rows of account_health just written for T ({@link Materialized}). The
@@ -63,9 +71,10 @@ public final class AlertsAndRollups {
    *     churn_probability), for "crossed the high-risk threshold since the previous run"
    * @param overrideAlerts the overrides' review alerts of T (override_expiring, override_expired)
    * @param dataProblems tonight's alerts on a table's volume or newest day: alerts naming a feature of those tables are not created
+   * @param opportunities account_opportunities of T as written (account_id, as_of_date, signal, ...)
    */
   static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory,
-                      Dataset<Row> overrideAlerts, List<FeatureDrift.Row> dataProblems) {
+                      Dataset<Row> overrideAlerts, List<FeatureDrift.Row> dataProblems, Dataset<Row> opportunities) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
     ExecutorService pool = Concurrently.pool("healthscore-rollups", 2);
@@ -85,7 +94,8 @@ public final class AlertsAndRollups {
           return counts;
         });
         timer.step("write health_by_segment", () -> ctx.lake().replaceDates(LakeTables.HEALTH_BY_SEGMENT,
-            ctx.stamp(HealthBySegment.rollup(health, alerts, opportunitiesOfT(ctx), cfg.highChurnProbability())), t, BY_SEGMENT_DOC));
+            ctx.stamp(HealthBySegment.rollup(health, alerts,
+                opportunities.select("account_id", AsOf.DATE, AccountOpportunities.SIGNAL), cfg.highChurnProbability())), t, BY_SEGMENT_DOC));
         return m;
       });
       Future<WriteMetrics> hierarchy = pool.submit(() -> timer.step("write account_hierarchy_health", () -> {
@@ -111,7 +121,10 @@ public final class AlertsAndRollups {
         if (n > 0) issues.put(issue, n);
       }
       List<String> examples = exampleIds(flagged.get("examples"));
-      return new Result(total, accounts, perReason, issues, examples);
+      return new Result(total, accounts, perReason, issues, examples, alerts);
+    } catch (RuntimeException | Error e) {
+      Materialized.release(alerts);
+      throw e;
     } finally {
       pool.shutdownNow();
     }
@@ -167,15 +180,6 @@ public final class AlertsAndRollups {
     return ctx.lake().read(LakeTables.HEALTH_ALERTS)
         .filter(col(AsOf.DATE).lt(lit(t)).and(col(AsOf.DATE).geq(lit(Date.valueOf(ctx.asOf().minusDays(cooldown.days()))))))
         .select("account_id", AsOf.DATE, "alert_reason", "severity", "health_band");
-  }
-
-  /** account_opportunities of T (account_id, as_of_date, signal), written just before; none when the table is not there. */
-  static Dataset<Row> opportunitiesOfT(RunContext ctx) {
-    if (!ctx.lake().exists(LakeTables.ACCOUNT_OPPORTUNITIES)) {
-      return ctx.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-          .add("account_id", "string").add(AsOf.DATE, "date").add(AccountOpportunities.SIGNAL, "string"));
-    }
-    return ctx.lake().readDate(LakeTables.ACCOUNT_OPPORTUNITIES, ctx.asOf()).select("account_id", AsOf.DATE, AccountOpportunities.SIGNAL);
   }
 
   private static Column[] perReasonCounts() {

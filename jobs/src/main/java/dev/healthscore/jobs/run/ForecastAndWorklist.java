@@ -50,9 +50,10 @@ final class ForecastAndWorklist {
   /**
    * @param health the account_health rows of T (not yet written)
    * @param features account_features rows of T (days_to_renewal; own-past comparisons of the reasons)
+   * @param alertsOfT health_alerts of T as written (account_id, as_of_date, alert_reason, ...)
    * @param scored whether a churn model scored the accounts
    */
-  static Result write(RunContext ctx, Settings s, Dataset<Row> health, Dataset<Row> features, boolean scored) {
+  static Result write(RunContext ctx, Settings s, Dataset<Row> health, Dataset<Row> features, Dataset<Row> alertsOfT, boolean scored) {
     StepTimer timer = ctx.timer();
     List<java.time.LocalDate> t = List.of(ctx.asOf());
     long[] forecastRows = {0};
@@ -71,7 +72,7 @@ final class ForecastAndWorklist {
           total.<Double>getAs("churned_arr_high_95"), total.<Double>getAs("arr"));
       Materialized.release(forecast);
     }
-    Dataset<Row> alerts = ctx.lake().readDate(LakeTables.HEALTH_ALERTS, ctx.asOf()).select("account_id", AsOf.DATE, "alert_reason");
+    Dataset<Row> alerts = alertsOfT.select("account_id", AsOf.DATE, "alert_reason");
     Dataset<Row> worklist = Materialized.of(ctx.stamp(AccountWorklist.build(health, alerts,
         features, previousWorklist(ctx),
         s.highChurnProbability(), s.worklist().capacityShare(), featureWords(ctx))));

@@ -18,7 +18,10 @@ import dev.healthscore.features.warehouse.ValidatedWarehouse;
 import dev.healthscore.models.drift.FeatureDrift;
 import dev.healthscore.models.drift.MonitoringConfig;
 import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,8 +57,22 @@ final class NewestDay {
   static List<FeatureDrift.Row> check(ValidatedWarehouse warehouse, LocalDate asOf, MonitoringConfig c) {
     Dataset<Row> segments = warehouse.accepted(Contract.ACCOUNTS).select(col("account_id"), col(SEGMENT));
     List<FeatureDrift.Row> out = new ArrayList<>();
-    for (TableSpec t : TABLES) out.addAll(check(warehouse.accepted(t), segments, t, asOf, c));
+    for (TableSpec t : TABLES) {
+      out.addAll(check(warehouse.table(t).acceptedWhere(weeksOf(t, asOf, c)), segments, t, asOf, c));
+    }
     return out;
+  }
+
+  /**
+   * The rows that can fall on the compared days, a day wider on each side than those days in
+   * UTC (the days are dates in the session's time zone): a plain range on the time column, which
+   * the Parquet reader can use to skip row groups, so the other days are never validated.
+   */
+  static Column weeksOf(TableSpec table, LocalDate asOf, MonitoringConfig c) {
+    Instant from = asOf.minusWeeks(c.trailingRuns()).minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Instant until = asOf.plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Column time = col(table.timeColumn());
+    return time.geq(lit(Timestamp.from(from))).and(time.lt(lit(Timestamp.from(until))));
   }
 
   /**

@@ -80,12 +80,23 @@ public final class NightlyJob {
       // alerts, rollups, the worklist and the signals read the effective band and score (docs/overrides.md)
       Dataset<Row> effective = overrides.effective(health);
       // account_opportunities before the rollups: health_by_segment counts its signals
-      Map<String, Long> opportunities = Opportunities.write(ctx, config.opportunities(), effective, features.rows());
-      AlertsAndRollups.Result alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
-          history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective), drift.dataProblems());
-      // churn_forecast (when a model scored T) and account_worklist, also before account_health
-      ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(),
-          Concurrently.await(champion).isPresent());
+      // each step is handed the rows of T written before it, never reads them back from the lake
+      Opportunities.Written opportunities = Opportunities.write(ctx, config.opportunities(), effective, features.rows());
+      AlertsAndRollups.Result alerts;
+      try {
+        alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
+            history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective), drift.dataProblems(),
+            opportunities.rows());
+      } finally {
+        opportunities.release();
+      }
+      try {
+        // churn_forecast (when a model scored T) and account_worklist, also before account_health
+        ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(), alerts.rows(),
+            Concurrently.await(champion).isPresent());
+      } finally {
+        alerts.release();
+      }
       DriftMonitoring.write(ctx, drift, health); // feature_drift, also before account_health
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet
@@ -111,7 +122,7 @@ public final class NightlyJob {
       }
       run.succeeded(accounts, features.quarantine(), perBand);
       CatalogRefresh.after(ctx);
-      return new Result(accounts, perBand, features, alerts, gate, opportunities);
+      return new Result(accounts, perBand, features, alerts, gate, opportunities.perSignal());
     } finally {
       features.release();
     }

@@ -32,14 +32,25 @@ final class Opportunities {
   private Opportunities() {}
 
   /**
+   * T's rows as written, kept in memory for the steps after this one (health_by_segment counts
+   * them) so that none of them reads the table back; {@link #release()} frees them.
+   *
+   * @param perSignal rows written per signal, every signal listed
+   */
+  record Written(Map<String, Long> perSignal, Dataset<Row> rows) {
+    void release() {
+      Materialized.release(rows);
+    }
+  }
+
+  /**
    * @param health the account_health rows of T (not yet written)
    * @param features the account_features rows of T
-   * @return rows written per signal, every signal listed
    */
-  static Map<String, Long> write(RunContext ctx, OpportunitiesConfig cfg, Dataset<Row> health, Dataset<Row> features) {
+  static Written write(RunContext ctx, OpportunitiesConfig cfg, Dataset<Row> health, Dataset<Row> features) {
     Dataset<Row> rows = Materialized.of(ctx.stamp(AccountOpportunities.build(health, features, previous(ctx.lake(), ctx.asOf()), cfg)));
     try {
-      return ctx.timer().step("write account_opportunities", () -> {
+      return new Written(ctx.timer().step("write account_opportunities", () -> {
         ctx.lake().replaceDates(LakeTables.ACCOUNT_OPPORTUNITIES, rows, List.of(ctx.asOf()), LakeTables.OPPORTUNITIES_DOC);
         Row counted = rows.agg(count(lit(1)), perSignal()).first();
         Map<String, Long> out = new LinkedHashMap<>();
@@ -48,9 +59,10 @@ final class Opportunities {
         }
         StepTimer.log("%s: account_opportunities for %s: %s", ctx.command(), ctx.asOf(), out);
         return out;
-      });
-    } finally {
+      }), rows);
+    } catch (RuntimeException | Error e) {
       Materialized.release(rows);
+      throw e;
     }
   }
 

@@ -76,6 +76,24 @@ class NewestDayTest {
   }
 
   /**
+   * The rows are read through a plain range on event_time (so that the Parquet reader can skip
+   * the other days): a day wider on each side than the compared days, the same verdict as
+   * without it, and rows outside it never read.
+   */
+  @Test
+  void theComparedWeeksAreReadThroughARangeThatLosesNoneOfTheirRows() {
+    Dataset<Row> rows = events(2);
+    List<Row> far = new ArrayList<>();
+    add(far, "A", "2024-05-10 23:59:59", 3, null); // 7 weeks before T is 05-12: two days earlier
+    add(far, "A", "2024-05-11 00:00:00", 4, null); // a day earlier: kept
+    add(far, "A", "2024-07-02 00:00:00", 5, null); // two days after T: not kept
+    rows = rows.unionByName(TestSpark.spark().createDataFrame(far, EVENTS));
+    Dataset<Row> read = rows.filter(NewestDay.weeksOf(Contract.USAGE_EVENTS, SUNDAY, DEFAULTS));
+    assertEquals(2 + 10 + 12 + 8 + 50 + 1 + 4, read.count());
+    assertEquals(total(events(2)), total(read));
+  }
+
+  /**
    * Accounts S0..S9 of segment smb, E0..E9 of "Enterprise " (compared lower-cased and trimmed),
    * N0 without a segment. Each of the three Sundays before: 10 smb, 10 enterprise and 1 N0
    * event, every one 60 seconds long. Tonight: smb thinned to 2 events, enterprise 10, N0 1,
