@@ -51,8 +51,6 @@ public final class AlertsAndRollups {
   /**
    * @param alertsPerReason alerts of T per reason, every reason listed (0 when none)
    * @param hierarchyIssues accounts of T per bad-hierarchy status (cycle, too_deep), listed only when some
-   */
-  /**
    * @param rows the alerts of T as written, kept in memory for the worklist (which would
    *     otherwise read them back) until {@link #release()}
    */
