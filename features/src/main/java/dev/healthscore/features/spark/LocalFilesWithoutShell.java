@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFs;
 import org.apache.hadoop.fs.DelegateToFileSystem;
@@ -47,7 +45,8 @@ public final class LocalFilesWithoutShell {
         return;
       }
       try {
-        Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(mode));
+        // the mode as a plain FsPermission prints chmod's symbols, e.g. rwxr-x--- (subclasses such as FsCreateModes print more)
+        Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(new FsPermission(mode).toString()));
       } catch (UnsupportedOperationException notPosix) {
         super.setPermission(p, permission);
       }
@@ -62,18 +61,6 @@ public final class LocalFilesWithoutShell {
     public FileStatus getFileLinkStatus(Path f) throws IOException {
       if (Files.isSymbolicLink(pathToFile(f).toPath())) return super.getFileLinkStatus(f);
       return getFileStatus(f);
-    }
-
-    private static Set<PosixFilePermission> posix(short mode) {
-      Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-      PosixFilePermission[] byBit = { // bit 8 (owner read) down to bit 0 (others execute)
-          PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-          PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
-      for (int i = 0; i < byBit.length; i++) {
-        if ((mode & (1 << (8 - i))) != 0) out.add(byBit[i]);
-      }
-      return out;
     }
   }
 

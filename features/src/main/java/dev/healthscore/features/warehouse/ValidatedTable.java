@@ -115,6 +115,10 @@ public final class ValidatedTable {
 
   /** Good rows, contract columns only. */
   public Dataset<Row> accepted() {
+    return good(tagged);
+  }
+
+  private static Dataset<Row> good(Dataset<Row> tagged) {
     return tagged.filter(col(RowRules.RULE).isNull()).drop(RowRules.RULE, RowRules.COLUMN);
   }
 
@@ -129,8 +133,7 @@ public final class ValidatedTable {
     if (table.idColumn() != null) {
       throw new IllegalArgumentException("table '" + table.name() + "' has an id column: its duplicate rule needs all its rows");
     }
-    return RowRules.tag(table, conformed.filter(condition), knownAccountIds, wallClock)
-        .filter(col(RowRules.RULE).isNull()).drop(RowRules.RULE, RowRules.COLUMN);
+    return good(RowRules.tag(table, conformed.filter(condition), knownAccountIds, wallClock));
   }
 
   /** Bad rows as quarantine records: table, rule, column, the row as JSON. */

@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsCreateModes;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,9 @@ class LocalFilesWithoutShellTest {
     assertEquals("rw-r-----", mode(dir.resolve("a/b/f.txt")));
     fs.setPermission(file, new FsPermission((short) 0604));
     assertEquals("rw----r--", mode(dir.resolve("a/b/f.txt")));
+    // FileContext's creates pass the masked and unmasked modes together: the masked one is set
+    fs.setPermission(file, FsCreateModes.create(new FsPermission((short) 0640), new FsPermission((short) 0666)));
+    assertEquals("rw-r-----", mode(dir.resolve("a/b/f.txt")));
     assertThrows(java.io.IOException.class, () -> fs.setPermission(new Path(sub, "missing"), new FsPermission((short) 0644)));
   }
 

@@ -51,11 +51,15 @@ public final class AlertsAndRollups {
   /**
    * @param alertsPerReason alerts of T per reason, every reason listed (0 when none)
    * @param hierarchyIssues accounts of T per bad-hierarchy status (cycle, too_deep), listed only when some
-   * @param rows the alerts of T as written, kept in memory for the worklist (which would
-   *     otherwise read them back) until {@link #release()}
    */
   public record Result(long alerts, long alertedAccounts, Map<String, Long> alertsPerReason,
-                       Map<String, Long> hierarchyIssues, List<String> issueExamples, Dataset<Row> rows) {
+                       Map<String, Long> hierarchyIssues, List<String> issueExamples) {}
+
+  /**
+   * What was written, and T's alerts as written, kept in memory for the worklist (which would
+   * otherwise read them back) until {@link #release()}.
+   */
+  record Written(Result counts, Dataset<Row> rows) {
     void release() {
       Materialized.release(rows);
     }
@@ -71,7 +75,7 @@ public final class AlertsAndRollups {
    * @param dataProblems tonight's alerts on a table's volume or newest day: alerts naming a feature of those tables are not created
    * @param opportunities account_opportunities of T as written (account_id, as_of_date, signal, ...)
    */
-  static Result write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory,
+  static Written write(RunContext ctx, AlertsConfig cfg, AlertCooldown cooldown, Dataset<Row> health, Dataset<Row> probabilityHistory,
                       Dataset<Row> overrideAlerts, List<FeatureDrift.Row> dataProblems, Dataset<Row> opportunities) {
     StepTimer timer = ctx.timer();
     List<LocalDate> t = List.of(ctx.asOf());
@@ -119,7 +123,7 @@ public final class AlertsAndRollups {
         if (n > 0) issues.put(issue, n);
       }
       List<String> examples = exampleIds(flagged.get("examples"));
-      return new Result(total, accounts, perReason, issues, examples, alerts);
+      return new Written(new Result(total, accounts, perReason, issues, examples), alerts);
     } catch (RuntimeException | Error e) {
       Materialized.release(alerts);
       throw e;

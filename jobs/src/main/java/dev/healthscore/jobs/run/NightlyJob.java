@@ -82,9 +82,9 @@ public final class NightlyJob {
       // account_opportunities before the rollups: health_by_segment counts its signals
       // each step is handed the rows of T written before it, never reads them back from the lake
       Opportunities.Written opportunities = Opportunities.write(ctx, config.opportunities(), effective, features.rows());
-      AlertsAndRollups.Result alerts;
+      AlertsAndRollups.Written written;
       try {
-        alerts = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
+        written = AlertsAndRollups.write(ctx, config.alerts(), config.cooldown(), effective,
             history.select("account_id", AsOf.DATE, "churn_probability"), overrides.alerts(effective), drift.dataProblems(),
             opportunities.rows());
       } finally {
@@ -92,11 +92,12 @@ public final class NightlyJob {
       }
       try {
         // churn_forecast (when a model scored T) and account_worklist, also before account_health
-        ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(), alerts.rows(),
+        ForecastAndWorklist.write(ctx, ForecastAndWorklist.Settings.of(config), effective, features.rows(), written.rows(),
             Concurrently.await(champion).isPresent());
       } finally {
-        alerts.release();
+        written.release();
       }
+      AlertsAndRollups.Result alerts = written.counts();
       DriftMonitoring.write(ctx, drift, health); // feature_drift, also before account_health
       Concurrently.await(featuresWritten);
       // account_health last: a reader of it never sees a date whose other tables are not written yet
